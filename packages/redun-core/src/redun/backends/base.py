@@ -1,0 +1,57 @@
+"""The backend contract: what the scheduler needs from a provenance store.
+
+A backend receives rows (``redun.backends.records``) that the scheduler has already
+hashed and serialized, stores them idempotently, and answers batched cache lookups.
+Writes are asynchronous (write-behind) so the scheduler never waits on the database per
+job; ``flush`` is the only synchronisation point.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from redun.backends.records import CallNodeHit, Row
+
+
+class RedunBackend(ABC):
+    """A provenance repository (SQLite, Postgres, ...).
+
+    Subclasses declare the ``db_uri`` schemes they serve in ``schemes`` and are
+    registered through the ``redun_backends()`` hook.
+    """
+
+    schemes: ClassVar[tuple[str, ...]] = ()
+
+    @abstractmethod
+    def load(self, migrate: bool | None = None) -> None:
+        """Connect, create or check the schema. ``migrate=None`` follows config."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Flush queued writes and release connections. Idempotent."""
+
+    @abstractmethod
+    def write(self, rows: Iterable[Row]) -> None:
+        """Queue rows for writing. Never blocks on the database."""
+
+    @abstractmethod
+    def flush(self) -> None:
+        """Block until every queued row is committed; re-raise a writer failure."""
+
+    @abstractmethod
+    def get_evaluations(self, eval_hashes: Sequence[str]) -> dict[str, str]:
+        """Map each known eval hash to the value hash of its first-round result."""
+
+    @abstractmethod
+    def get_values(self, value_hashes: Sequence[str]) -> dict[str, tuple[str, str, bytes]]:
+        """Map each known value hash to ``(type_name, format, data)``."""
+
+    @abstractmethod
+    def get_call_nodes(self, task_hash: str, args_hash: str) -> list[CallNodeHit]:
+        """Past call nodes of this task on these arguments (ultimate-reduction cache)."""
+
+    def get_db_version(self) -> Any:  # pragma: no cover - optional
+        raise NotImplementedError

@@ -1,0 +1,61 @@
+"""One error hierarchy for redun and its plugins.
+
+Every message is one line: what is wrong, where, and what to do. The CLI prints
+``redun: error: <message>`` and exits 2 for usage and configuration errors
+(``UsageError`` subclasses) and 1 for everything else.
+"""
+
+from __future__ import annotations
+
+
+class RedunError(Exception):
+    """Base class of every error redun raises on purpose."""
+
+    exit_code = 1
+
+
+class UsageError(RedunError):
+    """The user asked for something malformed (bad argument, bad config)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """redun.ini or a config override is malformed or inconsistent."""
+
+
+class PluginError(UsageError):
+    """A plugin failed to load, or a name no plugin provides was requested."""
+
+
+class ExecutorError(RedunError):
+    """An executor could not be built or could not run a job."""
+
+
+class FileSystemError(RedunError):
+    """A file system operation failed or no file system serves a URL."""
+
+
+class BackendError(RedunError):
+    """The provenance database is unreachable, corrupt, or rejected a write."""
+
+
+class DatabaseVersionError(BackendError):
+    """The database schema is outside the range this code can use."""
+
+    exit_code = 2
+
+
+class TaskNotFoundError(UsageError):
+    """A task name given on the command line is not registered."""
+
+
+class SchedulerError(RedunError):
+    """The scheduler was used incorrectly (for example, no current scheduler)."""
+
+
+class NoCurrentScheduler(SchedulerError):
+    """``get_current_scheduler()`` was called outside of a running scheduler."""
+
+    def __init__(self, message: str = "no scheduler is running in this thread") -> None:
+        super().__init__(message)

@@ -1,0 +1,61 @@
+"""The scheduler: evaluation, caching, jobs and executions (upstream ``redun.scheduler``)."""
+
+from __future__ import annotations
+
+from redun.errors import NoCurrentScheduler, SchedulerError
+from redun.promise import Promise
+from redun.scheduler.config import get_backend_from_config, setup_scheduler
+from redun.scheduler.current import get_current_scheduler, set_current_scheduler
+from redun.scheduler.errors import DryRunResult, ErrorValue, Frame, Traceback
+from redun.scheduler.job import Execution, Job
+from redun.scheduler.job_info import JobInfo
+from redun.scheduler.root import root_task
+from redun.scheduler.scheduler import Scheduler
+from redun.task import scheduler_task
+
+
+def run(
+    expr,
+    config_dir=None,
+    exec_argv=None,
+    dryrun=False,
+    cache=True,
+    tags=(),
+    context=None,
+    execution_id=None,
+):
+    """Run ``expr`` with a scheduler configured from ``config_dir`` (cached per directory)."""
+    from redun.scheduler.run import run_with_config
+
+    return run_with_config(
+        expr,
+        config_dir=config_dir,
+        exec_argv=exec_argv,
+        dryrun=dryrun,
+        cache=cache,
+        tags=tags,
+        context=context,
+        execution_id=execution_id,
+    )
+
+
+__all__ = [
+    "DryRunResult",
+    "ErrorValue",
+    "Execution",
+    "Frame",
+    "Job",
+    "JobInfo",
+    "NoCurrentScheduler",
+    "Promise",
+    "Scheduler",
+    "SchedulerError",
+    "Traceback",
+    "get_backend_from_config",
+    "get_current_scheduler",
+    "root_task",
+    "run",
+    "scheduler_task",
+    "set_current_scheduler",
+    "setup_scheduler",
+]

@@ -1,0 +1,121 @@
+"""Backend cache lookups, batched per wave of ready jobs.
+
+Jobs that may be served from the backend are queued; when the scheduler's event queue
+runs dry, one query answers every queued eval hash, one more fetches the values. Errors
+are never replayed, and a value whose ``is_valid`` fails counts as a miss.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from redun.task import CacheCheckValid, CacheResult
+from redun.value.nested import iter_nested_value
+
+if TYPE_CHECKING:
+    from redun.scheduler.job import Job
+    from redun.scheduler.scheduler import Scheduler
+
+_PLAIN = frozenset({int, str, float, bytes, bool, type(None)})
+
+
+class CacheChecker:
+    def __init__(self, scheduler: Scheduler) -> None:
+        self.scheduler = scheduler
+        self._pending: list[Job] = []
+
+    def reset(self) -> None:
+        self._pending = []
+
+    def queue(self, job: Job) -> None:
+        self._pending.append(job)
+
+    def has_pending(self) -> bool:
+        return bool(self._pending)
+
+    def process_pending(self) -> None:
+        jobs, self._pending = self._pending, []
+        scheduler = self.scheduler
+        backend = scheduler.backend
+        shallow = [j for j in jobs if j.options.get("check_valid") == CacheCheckValid.SHALLOW]
+        shallow_hits: dict[str, tuple[Any, str]] = {}
+        for job in shallow:
+            hit = self._ultimate_lookup(job)
+            if hit is not None:
+                shallow_hits[job.id] = hit
+        rest = [j for j in jobs if j.id not in shallow_hits]
+        evals = backend.get_evaluations([j.eval_hash for j in rest]) if rest else {}
+        values = backend.get_values(list(set(evals.values()))) if evals else {}
+        registry = scheduler.type_registry
+        decoded: dict[str, Any] = {}
+        for job in jobs:
+            if job.id in shallow_hits:
+                value, call_hash = shallow_hits[job.id]
+                self._hit(job, value, CacheResult.ULTIMATE, call_hash)
+                continue
+            value_hash = evals.get(job.eval_hash)
+            row = values.get(value_hash) if value_hash else None
+            if row is None:
+                scheduler._submit(job, reason="new" if value_hash is None else "missing value")
+                continue
+            type_name, _format, data = row
+            if type_name == "redun.ErrorValue":
+                scheduler._submit(job, reason="previous error")
+                continue
+            try:
+                if value_hash in decoded:
+                    value = decoded[value_hash]
+                else:
+                    value = decoded[value_hash] = registry.deserialize(type_name, data)
+                valid = _is_valid(registry, value)
+            except Exception:
+                valid = False
+            if not valid:
+                scheduler._submit(job, reason="invalid cached value")
+                continue
+            self._hit(job, value, CacheResult.SINGLE, None)
+
+    def _ultimate_lookup(self, job: Job) -> tuple[Any, str] | None:
+        scheduler = self.scheduler
+        task_registry = scheduler.task_registry
+        for hit in scheduler.backend.get_call_nodes(job.task.hash, job.args_hash):
+            if not all(task_registry.get(hash=t) is not None for t in hit.subtree_tasks):
+                continue
+            row = scheduler.backend.get_values([hit.value_hash]).get(hit.value_hash)
+            if row is None or row[0] == "redun.ErrorValue":
+                continue
+            try:
+                value = scheduler.type_registry.deserialize(row[0], row[2])
+                if not _is_valid(scheduler.type_registry, value):
+                    continue
+            except Exception:
+                continue
+            job.subtree_tasks = set(hit.subtree_tasks)
+            return value, hit.call_hash
+        return None
+
+    def _hit(self, job: Job, value: Any, kind: CacheResult, call_hash: str | None) -> None:
+        scheduler = self.scheduler
+        job.was_cached = True
+        job.cache_type = kind
+        scheduler.logger.info(
+            f"Cached Job {job.id[:8]}:  {_call(job)} "
+            f"(eval_hash={job.eval_hash[:8]}, call_hash={call_hash[:8] if call_hash else None})"
+        )
+        scheduler.report.cached(job)
+        if kind == CacheResult.ULTIMATE:
+            scheduler._finish_job(job, value, call_hash=call_hash)
+        else:
+            scheduler._resolve_result(job, value)
+
+
+def _call(job: Job) -> str:
+    from redun.scheduler.report import format_job_call
+
+    return format_job_call(job)
+
+
+def _is_valid(registry: Any, value: Any) -> bool:
+    if type(value) in _PLAIN:
+        return True
+    return all(registry.is_valid(item) for item in iter_nested_value(value))

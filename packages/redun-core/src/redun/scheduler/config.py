@@ -1,0 +1,72 @@
+"""Building a scheduler's parts from a Config: backend, executors, limits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from redun.errors import ConfigError
+
+if TYPE_CHECKING:
+    from redun.backends.base import RedunBackend
+    from redun.config import Config
+    from redun.executors.base import Executor
+    from redun.scheduler.scheduler import Scheduler
+
+DEFAULT_DB_URI = "sqlite:///:memory:"
+
+
+def _section(config: Any, name: str) -> dict:
+    if config is None:
+        return {}
+    try:
+        section = config.get(name, {})
+    except AttributeError:
+        return {}
+    return dict(section) if section else {}
+
+
+def get_backend_from_config(config: Config | dict | None = None) -> RedunBackend:
+    """The backend named by ``[backend] db_uri`` (in-memory SQLite by default)."""
+    backend_config = _section(config, "backend")
+    db_uri = backend_config.get("db_uri", DEFAULT_DB_URI)
+    scheme = urlsplit(db_uri).scheme.split("+", 1)[0] or "sqlite"
+    from redun.plugins.registry import get_backend_class
+
+    backend_class = get_backend_class(scheme)
+    return backend_class(
+        db_uri=db_uri,
+        config=backend_config,
+        config_dir=getattr(config, "config_dir", None),
+    )
+
+
+def build_executors(config: Config | dict | None, scheduler: Scheduler) -> dict[str, Executor]:
+    """Executors from ``[executors.*]``, plus ``default`` (threads) and ``process``."""
+    from redun.executors.local import LocalExecutor
+    from redun.plugins.registry import get_executor_class
+
+    executors: dict[str, Executor] = {}
+    sections = _section(config, "executors")
+    for name, section in sections.items():
+        section = dict(section)
+        executor_type = section.get("type")
+        if not executor_type:
+            raise ConfigError(f"[executors.{name}] has no 'type' (e.g. type = local)")
+        executor_class = get_executor_class(executor_type, where=f"[executors.{name}]")
+        executors[name] = executor_class(name, scheduler=scheduler, config=section)
+    if "default" not in executors:
+        executors["default"] = LocalExecutor("default", scheduler=scheduler, config={})
+    if "process" not in executors:
+        executors["process"] = LocalExecutor(
+            "process", scheduler=scheduler, config={"mode": "process"}
+        )
+    return executors
+
+
+def setup_scheduler(config: Config, setup_args: Sequence[str] = ()) -> Scheduler:
+    """The scheduler a CLI command uses: configured from redun.ini."""
+    from redun.scheduler.scheduler import Scheduler
+
+    return Scheduler(config=config)

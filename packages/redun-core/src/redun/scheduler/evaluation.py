@@ -1,0 +1,147 @@
+"""Reducing nested values that contain expressions.
+
+``evaluate`` returns the concrete value directly when there is nothing lazy inside, and a
+Promise otherwise, so a fan-out over plain values allocates no promises at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from redun.expression import (
+    Expression,
+    QuotedExpression,
+    SimpleExpression,
+    TaskExpression,
+    ValueExpression,
+    get_lazy_operation,
+)
+from redun.promise import Promise
+from redun.value.nested import dataclass_from_fields, is_namedtuple
+
+if TYPE_CHECKING:
+    from redun.scheduler.job import Job
+
+_LEAF_TYPES = frozenset({int, str, float, bytes, bool, type(None)})
+
+
+def contains_expression(value: Any) -> bool:
+    """Whether a nested value holds any expression to evaluate."""
+    value_type = type(value)
+    if value_type in _LEAF_TYPES:
+        return False
+    if isinstance(value, Expression):
+        return True
+    if value_type in (list, tuple, set) or is_namedtuple(value):
+        return any(contains_expression(item) for item in value)
+    if value_type is dict:
+        return any(contains_expression(k) or contains_expression(v) for k, v in value.items())
+    if dataclasses.is_dataclass(value_type):
+        return any(
+            contains_expression(getattr(value, f.name)) for f in dataclasses.fields(value)
+        )
+    return False
+
+
+def iter_task_expressions(value: Any) -> list[TaskExpression]:
+    """Every TaskExpression inside a (possibly lazy) nested value, for dataflow records."""
+    found: list[TaskExpression] = []
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        item_type = type(item)
+        if item_type in _LEAF_TYPES:
+            continue
+        if isinstance(item, TaskExpression):
+            found.append(item)
+            stack.extend(item.args)
+            stack.extend(item.kwargs.values())
+        elif isinstance(item, SimpleExpression):
+            stack.extend(item.args)
+            stack.extend(item.kwargs.values())
+        elif item_type in (list, tuple, set) or is_namedtuple(item):
+            stack.extend(item)
+        elif item_type is dict:
+            stack.extend(item.values())
+    return found
+
+
+class Evaluator:
+    """Walks nested values; delegates TaskExpressions to ``eval_task_expression``."""
+
+    def __init__(self, eval_task_expression: Callable[[TaskExpression, Job | None], Promise]):
+        self._eval_task_expression = eval_task_expression
+        # id(expr) -> (expr, promise): each expression object is evaluated once.
+        self._simple: dict[int, tuple[SimpleExpression, Promise]] = {}
+
+    def reset(self) -> None:
+        self._simple.clear()
+
+    def evaluate(self, value: Any, parent_job: Job | None) -> Promise:
+        result = self._eval(value, parent_job)
+        return result if isinstance(result, Promise) else Promise.resolved(result)
+
+    def _eval(self, value: Any, parent_job: Job | None) -> Any:
+        value_type = type(value)
+        if value_type in _LEAF_TYPES:
+            return value
+        if isinstance(value, TaskExpression):
+            return self._eval_task_expression(value, parent_job)
+        if isinstance(value, SimpleExpression):
+            return self._eval_simple(value, parent_job)
+        if isinstance(value, ValueExpression):
+            return value.value
+        if isinstance(value, QuotedExpression):
+            return value
+        if value_type is list:
+            return self._gather(value, parent_job, list)
+        if value_type is tuple:
+            return self._gather(value, parent_job, tuple)
+        if is_namedtuple(value):
+            return self._gather(value, parent_job, lambda items: value_type(*items))
+        if value_type is set:
+            return self._gather(list(value), parent_job, set)
+        if value_type is dict:
+            keys = list(value.keys())
+            items = keys + list(value.values())
+            n = len(keys)
+            return self._gather(items, parent_job, lambda xs: dict(zip(xs[:n], xs[n:])))
+        if dataclasses.is_dataclass(value_type):
+            fields = dataclasses.fields(value)
+            names = [f.name for f in fields]
+            items = [getattr(value, name) for name in names]
+
+            def rebuild(xs: list) -> Any:
+                return dataclass_from_fields(value, dict(zip(names, xs)))
+
+            return self._gather(items, parent_job, rebuild)
+        return value
+
+    def _gather(self, items: Any, parent_job: Job | None, build: Callable[[Any], Any]) -> Any:
+        results = [self._eval(item, parent_job) for item in items]
+        if not any(isinstance(r, Promise) for r in results):
+            return build(results)
+        return Promise.all(results).then(build)
+
+    def _eval_simple(self, expr: SimpleExpression, parent_job: Job | None) -> Promise:
+        key = id(expr)
+        cached = self._simple.get(key)
+        if cached is not None:
+            return cached[1]
+        operation = get_lazy_operation(expr.func_name)
+        if operation is None:
+            promise = Promise.rejected(
+                NotImplementedError(f"unknown lazy operation '{expr.func_name}'")
+            )
+        else:
+            args = self.evaluate((expr.args, expr.kwargs), parent_job)
+
+            def apply(evaluated: tuple) -> Any:
+                pos, kw = evaluated
+                return self._eval(operation(*pos, **kw), parent_job)
+
+            promise = args.then(apply)
+        self._simple[key] = (expr, promise)
+        return promise

@@ -1,0 +1,111 @@
+"""Job and Execution: one evaluation of a TaskExpression, and one run of a workflow."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from redun.expression import TaskExpression
+    from redun.promise import Promise
+    from redun.task import Task
+
+
+class Execution:
+    """One ``Scheduler.run``; its root job is the top of the job tree."""
+
+    def __init__(self, id: str | None = None) -> None:
+        self.id = id or str(uuid.uuid4())
+        self.job: Job | None = None
+
+    def __repr__(self) -> str:
+        return f"Execution(id={self.id[:8]})"
+
+
+class Job:
+    """One evaluation of one TaskExpression.
+
+    Arguments are dropped once the job has been hashed and run, so a large fan-out does
+    not keep every input alive until the execution ends.
+    """
+
+    __slots__ = (
+        "id",
+        "expr",
+        "task",
+        "task_name",
+        "execution",
+        "parent_job",
+        "child_jobs",
+        "args",
+        "kwargs",
+        "options",
+        "eval_hash",
+        "args_hash",
+        "call_hash",
+        "context_hash",
+        "was_cached",
+        "cache_type",
+        "status",
+        "result_promise",
+        "result",
+        "limits",
+        "arg_upstreams",
+        "subtree_tasks",
+        "start_time",
+        "_context",
+    )
+
+    def __init__(
+        self,
+        task: Task,
+        expr: TaskExpression,
+        id: str | None = None,
+        parent_job: Job | None = None,
+        execution: Execution | None = None,
+    ) -> None:
+        self.id = id or str(uuid.uuid4())
+        self.task = task
+        self.task_name = task.fullname
+        self.expr = expr
+        self.parent_job = parent_job
+        self.execution = execution
+        self.child_jobs: list[Job] = []
+        self.args: tuple = ()
+        self.kwargs: dict = {}
+        self.options: dict = {}
+        self.eval_hash: str | None = None
+        self.args_hash: str | None = None
+        self.call_hash: str | None = None
+        self.context_hash: str | None = None
+        self.was_cached = False
+        self.cache_type: Any = None
+        self.status = "PENDING"
+        self.result_promise: Promise | None = None
+        self.result: Any = None
+        self.limits: dict[str, int] = {}
+        self.arg_upstreams: list[tuple[int | None, str | None, tuple[str, ...]]] = []
+        self.subtree_tasks: set[str] | None = None
+        self.start_time: Any = None
+        self._context: dict | None = None
+        if parent_job is not None:
+            parent_job.child_jobs.append(self)
+
+    def __repr__(self) -> str:
+        return f"Job(id={self.id[:8]}, task_name={self.task_name})"
+
+    @property
+    def execution_id(self) -> str | None:
+        return self.execution.id if self.execution else None
+
+    def get_option(self, key: str, default: Any = None) -> Any:
+        return self.options.get(key, default)
+
+    def get_options(self) -> dict:
+        return self.options
+
+    def get_limits(self) -> dict[str, int]:
+        return self.limits
+
+    def get_context(self) -> dict:
+        return self._context or {}

@@ -1,0 +1,322 @@
+"""A job's life: arguments, hashing, CSE, cache, submission, result, call node.
+
+Mixed into Scheduler; every method runs on the scheduler thread.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from redun.hashing import hash_arguments, hash_call_node, hash_struct
+from redun.promise import Promise
+from redun.scheduler.errors import ErrorValue, Traceback
+from redun.scheduler.evaluation import contains_expression, iter_task_expressions
+from redun.scheduler.job_info import JobInfo, fill_job_info
+from redun.scheduler.limits import parse_job_limits
+from redun.scheduler.recording import utcnow
+from redun.scheduler.report import format_job_call
+from redun.task import CacheScope
+
+if TYPE_CHECKING:
+    from redun.scheduler.job import Job
+
+_NO_DEFAULTS: tuple = ()
+
+
+def _signature_defaults(task: Any) -> tuple[list[str], list[tuple[str, Any]]]:
+    """Positional parameter names and (name, default) pairs, memoized per task object."""
+    cached = getattr(task, "_redun_sig_cache", None)
+    if cached is not None:
+        return cached
+    import inspect
+
+    names: list[str] = []
+    defaults: list[tuple[str, Any]] = []
+    for param in task.signature.parameters.values():
+        if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+            names.append(param.name)
+        if param.default is not inspect.Parameter.empty and param.kind not in (
+            param.VAR_POSITIONAL,
+            param.VAR_KEYWORD,
+        ):
+            defaults.append((param.name, param.default))
+    result = (names, defaults)
+    try:
+        task._redun_sig_cache = result
+    except AttributeError:  # pragma: no cover
+        pass
+    return result
+
+
+class JobRunner:
+    """Scheduler mixin holding the per-job state machine."""
+
+    # -- start: options and arguments --------------------------------------------------
+    def _start_job(self, job: Job) -> None:
+        expr = job.expr
+        task = job.task
+        parent = job.parent_job
+        options = task.get_task_options()
+        exported: dict = dict(parent.options.get("_exported", {})) if parent else {}
+        if exported or expr._options:
+            options = {**options, **exported, **expr._options}
+        export_keys = task._export_options | expr._export_options
+        if export_keys:
+            exported = {**exported, **{k: options[k] for k in export_keys if k in options}}
+        if exported:
+            options["_exported"] = exported
+        if parent is not None and parent.options.get("prov") is False:
+            options["prov"] = False
+        job.options = options
+
+        # Omitted defaults join the kwargs (so f(1) and f(1, b=2) share a cache key).
+        names, defaults = _signature_defaults(task)
+        kwargs = expr.kwargs
+        if defaults:
+            bound = set(names[: len(expr.args)]) | set(kwargs)
+            missing = {name: value for name, value in defaults if name not in bound}
+            if missing:
+                kwargs = {**kwargs, **missing}
+        args = expr.args
+        if contains_expression(args) or contains_expression(kwargs):
+            arg_promise = self.evaluator.evaluate((args, kwargs), job.parent_job)
+            arg_promise.then(
+                lambda evaluated: self._on_args_ready(job, evaluated[0], evaluated[1]),
+                lambda error: self._fail_job(job, error, None),
+            )
+        else:
+            self._on_args_ready(job, args, kwargs)
+
+    def _on_args_ready(self, job: Job, args: tuple, kwargs: dict) -> None:
+        registry = self.type_registry
+        task = job.task
+        options = job.options
+        try:
+            if any(isinstance(v, JobInfo) for v in kwargs.values()):
+                kwargs = fill_job_info(job, kwargs)
+            args = tuple(registry.preprocess(arg, {}) for arg in args)
+            kwargs = {key: registry.preprocess(value, {}) for key, value in kwargs.items()}
+            config_args = options.get("config_args")
+            hash_kwargs = kwargs
+            if config_args or any(isinstance(v, JobInfo) for v in kwargs.values()):
+                hash_kwargs = {
+                    k: v
+                    for k, v in kwargs.items()
+                    if not (config_args and k in config_args) and not isinstance(v, JobInfo)
+                }
+            job.args_hash = hash_arguments(registry, args, hash_kwargs)
+        except Exception as error:
+            self._fail_job(job, error, None)
+            return
+        job.eval_hash = hash_struct(["Eval", task.hash, job.args_hash])
+        job.args, job.kwargs = args, kwargs
+        job.limits = parse_job_limits(options.get("limits"))
+        job.start_time = utcnow()
+        if job.options.get("prov") is False:
+            job.was_cached = False
+        else:
+            self.recorder.job_started(job)
+        self.report.add(job)
+
+        # Common subexpression elimination within this execution.
+        scope = options.get("cache_scope", CacheScope.BACKEND)
+        if scope != CacheScope.NONE:
+            key = (job.eval_hash, job.context_hash)
+            original = self._cse.get(key)
+            if original is not None:
+                self._cse_hit(job, original)
+                return
+            self._cse[key] = job
+        if scope == CacheScope.BACKEND and self._use_cache and options.get("prov") is not False:
+            self.cache.queue(job)
+        else:
+            self._submit(job, reason="new")
+
+    def _cse_hit(self, job: Job, original: Job) -> None:
+        job.was_cached = True
+        self.logger.info(
+            f"Cached Job {job.id[:8]}:  {format_job_call(job)} "
+            f"(eval_hash={job.eval_hash[:8]}, call_hash=None)"
+        )
+        self.report.cached(job)
+
+        def on_done(value: Any) -> Any:
+            job.call_hash = original.call_hash
+            job.subtree_tasks = original.subtree_tasks
+            job.expr.call_hash = job.call_hash
+            self.recorder.job_ended(job)
+            job.status = "CACHED"
+            job.result_promise.do_resolve(value)
+
+        def on_error(error: Any) -> None:
+            job.call_hash = original.call_hash
+            job.status = "FAILED"
+            self.recorder.job_ended(job)
+            job.result_promise.do_reject(error)
+
+        original.result_promise.then(on_done, on_error)
+
+    # -- submission --------------------------------------------------------------------
+    def _submit(self, job: Job, reason: str = "new") -> None:
+        if self._dryrun:
+            self.logger.info(f"Dryrun Job {job.id[:8]}:  {format_job_call(job)} ({reason})")
+            self.report.dryrun(job)
+            return
+        if job.limits and not self.limits.try_acquire(job.limits):
+            self.limits.waiting.append(job)
+            return
+        self._dispatch(job)
+
+    def _dispatch(self, job: Job) -> None:
+        executor_name = job.options.get("executor", "default")
+        executor = self.executors.get(executor_name)
+        if executor is None:
+            from redun.errors import ExecutorError
+
+            known = ", ".join(sorted(self.executors))
+            self._fail_job(
+                job,
+                ExecutorError(
+                    f"unknown executor '{executor_name}' for task {job.task_name} (known: {known})"
+                ),
+                None,
+            )
+            return
+        if job.task.is_async() and not executor.supports_async():
+            executor = self.executors["default"]
+        self.logger.info(f"Run    Job {job.id[:8]}:  {format_job_call(job)} on {executor.name}")
+        job.status = "RUNNING"
+        self.report.running(job)
+        self._running += 1
+        try:
+            if job.task.script:
+                executor.submit_script(job)
+            else:
+                executor.submit(job)
+        except Exception as error:
+            self._running -= 1
+            self._fail_job(job, error, None)
+
+    def _release(self, job: Job) -> None:
+        self._running -= 1
+        if job.limits:
+            self.limits.release(job.limits)
+            waiting = self.limits.waiting
+            for _ in range(len(waiting)):
+                candidate = waiting.popleft()
+                if self.limits.try_acquire(candidate.limits):
+                    self._dispatch(candidate)
+                else:
+                    waiting.append(candidate)
+
+    # -- results ------------------------------------------------------------------------
+    def _on_job_done(self, job: Job, result: Any) -> None:
+        self._release(job)
+        try:
+            result = self.type_registry.postprocess(result, {"pre_call_hash": None})
+        except Exception as error:
+            self._fail_job(job, error, None)
+            return
+        self.report.done(job)
+        if job.options.get("prov") is not False:
+            self.recorder.evaluation(job, result)
+        self._resolve_result(job, result)
+
+    def _on_job_failed(self, job: Job, error: Any, error_traceback: Any) -> None:
+        self._release(job)
+        self._fail_job(job, error, error_traceback)
+
+    def _resolve_result(self, job: Job, result: Any) -> None:
+        """Evaluate what the task returned (its child calls) down to a concrete value."""
+        if contains_expression(result):
+            self.evaluator.evaluate(result, job).then(
+                lambda value: self._finish_job(job, value),
+                lambda error: self._fail_job(job, error, None),
+            )
+        else:
+            self._finish_job(job, result)
+
+    def _finish_job(self, job: Job, value: Any, call_hash: str | None = None) -> None:
+        registry = self.type_registry
+        recorder = self.recorder
+        prov = job.options.get("prov") is not False
+        if prov:
+            result_hash, result_rows = recorder.value_row(value)
+        else:
+            result_hash, result_rows = registry.get_hash(value), []
+        children = [child.call_hash for child in job.child_jobs if child.call_hash]
+        if call_hash is None:
+            call_hash = hash_call_node(job.task.hash, job.args_hash, result_hash, children)
+        job.call_hash = call_hash
+        job.expr.call_hash = call_hash
+        if job.subtree_tasks is None:
+            subtree = {job.task.hash}
+            for child in job.child_jobs:
+                if child.subtree_tasks:
+                    subtree |= child.subtree_tasks
+            job.subtree_tasks = subtree
+        if prov:
+            recorder.call_node(job, call_hash, result_hash, result_rows, children, self._arg_records(job))
+            recorder.job_ended(job)
+        job.status = "CACHED" if job.was_cached else "DONE"
+        self.report.finished(job)
+        # Drop inputs: the job's record is written and its result is what callers need.
+        job.args, job.kwargs = (), {}
+        job.result_promise.do_resolve(value)
+
+    def _arg_records(self, job: Job) -> list[tuple[int | None, str | None, Any, tuple[str, ...]]]:
+        expr = job.expr
+        records: list[tuple[int | None, str | None, Any, tuple[str, ...]]] = []
+        config_args = job.options.get("config_args") or ()
+        for i, value in enumerate(job.args):
+            original = expr.args[i] if i < len(expr.args) else None
+            records.append((i, None, value, _upstream_calls(original)))
+        for key, value in job.kwargs.items():
+            if key in config_args or type(value).__name__ == "JobInfo":
+                continue
+            records.append((None, key, value, _upstream_calls(expr.kwargs.get(key))))
+        return records
+
+    def _fail_job(self, job: Job, error: Any, error_traceback: Any) -> None:
+        if job.result_promise is None or not job.result_promise.is_pending:
+            return
+        if not isinstance(error, BaseException):
+            error = RuntimeError(str(error))
+        trace = getattr(error, "__redun_traceback__", None)
+        if trace is None:
+            trace = Traceback.from_error(error, error_traceback)
+            try:
+                error.__redun_traceback__ = trace
+            except Exception:  # pragma: no cover
+                pass
+        job.status = "FAILED"
+        self.report.failed(job)
+        if not self._failed:
+            self._failed.append(job)
+            self.logger.error(f"*** Reject Job {job.id[:8]}:  {format_job_call(job)}:")
+            self.logger.error(f"*** {type(error).__name__}: {error}")
+        if job.eval_hash is not None and job.options.get("prov") is not False:
+            error_value = ErrorValue(error, trace)
+            try:
+                result_hash, rows = self.recorder.value_row(error_value)
+            except Exception:
+                error_value = ErrorValue(RuntimeError(repr(error)), trace)
+                result_hash, rows = self.recorder.value_row(error_value)
+            children = [child.call_hash for child in job.child_jobs if child.call_hash]
+            job.call_hash = hash_call_node(job.task.hash, job.args_hash, result_hash, children)
+            job.subtree_tasks = {job.task.hash}
+            self.recorder.call_node(job, job.call_hash, result_hash, rows, children, self._arg_records(job))
+            self.recorder.job_ended(job)
+        job.args, job.kwargs = (), {}
+        job.result_promise.do_reject(error)
+
+
+def _upstream_calls(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(
+        dict.fromkeys(e.call_hash for e in iter_task_expressions(value) if e.call_hash)
+    )
+
+
+__all__ = ["JobRunner", "Promise"]

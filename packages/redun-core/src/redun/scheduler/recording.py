@@ -1,0 +1,206 @@
+"""Turning finished jobs into provenance rows for the backend.
+
+Every value is serialized and hashed at most once per execution (``_recorded``), and
+rows go to the backend's write-behind queue in one ``write`` call per job.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from redun.backends.records import (
+    ArgumentRow,
+    CallNodeRow,
+    EvaluationRow,
+    ExecutionRow,
+    ExecutionUpdateRow,
+    JobEndRow,
+    JobStartRow,
+    Row,
+    TagRow,
+    TaskRow,
+    ValueRow,
+)
+from redun.hashing import hash_argument, hash_tag
+from redun.value import Value
+from redun.value.nested import iter_nested_value
+
+if TYPE_CHECKING:
+    from redun.backends.base import RedunBackend
+    from redun.scheduler.job import Job
+    from redun.task import Task
+    from redun.value import TypeRegistry
+
+_PLAIN = frozenset({int, str, float, bytes, bool, type(None)})
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Recorder:
+    """Builds rows for one execution and hands them to the backend."""
+
+    def __init__(self, backend: RedunBackend, type_registry: TypeRegistry) -> None:
+        self.backend = backend
+        self.registry = type_registry
+        self._recorded_values: set[str] = set()
+        self._recorded_tasks: set[str] = set()
+        self.enabled = True
+
+    def reset(self) -> None:
+        # Keep the sets across executions of one scheduler: rows are already stored.
+        pass
+
+    # -- values ---------------------------------------------------------------------
+    def value_row(self, value: Any, value_hash: str | None = None) -> tuple[str, list[Row]]:
+        """The hash of ``value`` and the rows (itself + nested Files) not yet recorded."""
+        registry = self.registry
+        value_type = type(value)
+        if value_type in _PLAIN:
+            data = pickle.dumps(value, protocol=3)
+            value_hash = value_hash or registry.get_hash(value, data)
+            if value_hash in self._recorded_values:
+                return value_hash, []
+            self._recorded_values.add(value_hash)
+            type_name = registry.get_type_name(value_type)
+            return value_hash, [ValueRow(value_hash, type_name, "application/python-pickle", data)]
+        value_hash = value_hash or registry.get_hash(value)
+        if value_hash in self._recorded_values:
+            return value_hash, []
+        rows: list[Row] = []
+        subvalues: list[str] = []
+        for sub in _iter_subvalues(value):
+            sub_hash, sub_rows = self.value_row(sub)
+            subvalues.append(sub_hash)
+            rows.extend(sub_rows)
+        try:
+            data = registry.serialize(value)
+        except Exception as error:  # unpicklable result: record a description instead
+            data = pickle.dumps(f"<unserializable {value_type.__name__}: {error}>", protocol=3)
+        file_path = getattr(value, "path", None) if _is_file(value) else None
+        rows.append(
+            ValueRow(
+                value_hash,
+                registry.get_type_name(value_type),
+                registry.get_serialization_format(value),
+                data,
+                tuple(dict.fromkeys(subvalues)),
+                file_path,
+            )
+        )
+        self._recorded_values.add(value_hash)
+        return value_hash, rows
+
+    def task_rows(self, task: Task) -> list[Row]:
+        if task.hash in self._recorded_tasks:
+            return []
+        self._recorded_tasks.add(task.hash)
+        rows: list[Row] = []
+        try:
+            data = self.registry.serialize(task)
+        except Exception:
+            data = b""
+        rows.append(ValueRow(task.hash, "redun.Task", "application/python-pickle", data))
+        self._recorded_values.add(task.hash)
+        rows.append(TaskRow(task.hash, task.name, task.namespace, task.source))
+        return rows
+
+    # -- jobs -----------------------------------------------------------------------
+    def job_started(self, job: Job) -> None:
+        if not self.enabled:
+            return
+        rows = self.task_rows(job.task)
+        rows.append(
+            JobStartRow(
+                job.id,
+                job.execution_id or "",
+                job.parent_job.id if job.parent_job else None,
+                job.task.hash,
+                job.start_time or utcnow(),
+            )
+        )
+        self.backend.write(rows)
+
+    def evaluation(self, job: Job, result: Any) -> None:
+        """The single-reduction cache entry: eval_hash -> first-round result."""
+        if not self.enabled or job.eval_hash is None:
+            return
+        value_hash, rows = self.value_row(result)
+        rows.append(EvaluationRow(job.eval_hash, job.task.hash, job.args_hash or "", value_hash))
+        self.backend.write(rows)
+
+    def call_node(
+        self,
+        job: Job,
+        call_hash: str,
+        result_hash: str,
+        result_rows: list[Row],
+        children: list[str],
+        arg_values: list[tuple[int | None, str | None, Any, tuple[str, ...]]],
+    ) -> None:
+        if not self.enabled:
+            return
+        rows = list(result_rows)
+        arguments = []
+        for position, key, value, upstreams in arg_values:
+            value_hash, value_rows = self.value_row(value)
+            rows.extend(value_rows)
+            arguments.append(
+                ArgumentRow(
+                    hash_argument(call_hash, position, key, value_hash),
+                    call_hash,
+                    value_hash,
+                    position,
+                    key,
+                    upstreams,
+                )
+            )
+        rows.append(
+            CallNodeRow(
+                call_hash,
+                job.task.fullname,
+                job.task.hash,
+                job.args_hash or "",
+                result_hash,
+                utcnow(),
+                tuple(children),
+                tuple(arguments),
+                tuple(job.subtree_tasks or (job.task.hash,)),
+            )
+        )
+        self.backend.write(rows)
+
+    def job_ended(self, job: Job) -> None:
+        if not self.enabled:
+            return
+        self.backend.write([JobEndRow(job.id, job.call_hash, utcnow(), job.was_cached)])
+
+    # -- executions and tags ----------------------------------------------------------
+    def execution(self, execution_id: str, root_job_id: str, argv: list[str]) -> None:
+        self.backend.write([ExecutionRow(execution_id, root_job_id, json.dumps(argv), utcnow())])
+
+    def heartbeat(self, execution_id: str) -> None:
+        self.backend.write([ExecutionUpdateRow(execution_id, utcnow())])
+
+    def tags(self, entity_type: str, entity_id: str, tags: list[tuple[str, Any]]) -> None:
+        rows: list[Row] = [
+            TagRow(hash_tag(entity_id, key, value, []), entity_type, entity_id, key, value)
+            for key, value in tags
+        ]
+        if rows:
+            self.backend.write(rows)
+
+
+def _is_file(value: Any) -> bool:
+    type_name = getattr(type(value), "type_name", "") or ""
+    return isinstance(value, Value) and hasattr(value, "path") and "File" in type_name
+
+
+def _iter_subvalues(value: Any) -> list[Value]:
+    if isinstance(value, Value):
+        return list(value.iter_subvalues())
+    return [item for item in iter_nested_value(value) if isinstance(item, Value) and item is not value]

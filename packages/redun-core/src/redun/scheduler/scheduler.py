@@ -1,0 +1,327 @@
+"""Scheduler: reduces a workflow expression to a value, running jobs on executors.
+
+One thread (the caller of ``run``) owns all scheduler state and processes events from a
+queue; executors report results from their own threads through ``done_job`` /
+``reject_job``. Cache lookups are batched per wave of ready jobs, and provenance goes to
+the backend's write-behind queue, so the loop never waits on the database per job.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import sys
+import time
+from typing import Any
+
+from redun.expression import SchedulerExpression, TaskExpression, quote
+from redun.promise import Promise
+from redun.scheduler.caching import CacheChecker
+from redun.scheduler.current import get_current_scheduler, set_current_scheduler
+from redun.scheduler.errors import DryRunResult, ErrorValue, Traceback
+from redun.scheduler.evaluation import Evaluator, iter_task_expressions
+from redun.scheduler.job import Execution, Job
+from redun.scheduler.jobs import JobRunner
+from redun.scheduler.limits import Limits
+from redun.scheduler.recording import Recorder, utcnow
+from redun.scheduler.report import StatusReport, format_job_call
+from redun.scheduler.root import needs_root_task, root_task
+from redun.task import get_task_registry
+from redun.value import get_type_registry
+
+logger = logging.getLogger("redun")
+
+
+def _as_config(config: Any) -> Any:
+    if config is None or isinstance(config, dict):
+        from redun.config import Config
+
+        return Config.from_dict(config or {})
+    return config
+
+
+class Scheduler(JobRunner):
+    """Evaluates expressions into values, with caching and provenance.
+
+    Parameters mirror upstream redun's: ``config`` (a Config or a dict of sections),
+    ``backend`` (defaults to the ``[backend]`` section, else in-memory SQLite),
+    ``executor`` (replaces the default executor), ``job_status_interval``.
+    """
+
+    def __init__(
+        self,
+        config: Any = None,
+        backend: Any = None,
+        executor: Any = None,
+        logger: Any = None,
+        use_task_traceback: bool = True,
+        job_status_interval: int | None = None,
+        migrate: bool | None = None,
+    ) -> None:
+        from redun.scheduler.config import build_executors, get_backend_from_config
+
+        self.config = _as_config(config)
+        self.logger = logger or globals()["logger"]
+        self.use_task_traceback = use_task_traceback
+        self.migrate = migrate
+        self.task_registry = get_task_registry()
+        self.type_registry = get_type_registry()
+        self.backend = backend if backend is not None else get_backend_from_config(self.config)
+        self._backend_loaded = False
+        self.executors = build_executors(self.config, self)
+        if executor is not None:
+            self.add_executor(executor, name="default")
+        scheduler_section = dict(self.config.get("scheduler", {}) or {})
+        interval = job_status_interval
+        if interval is None:
+            interval = int(scheduler_section.get("job_status_interval", 0) or 0)
+        self.job_status_interval = interval
+        self.limits = Limits(self.config.get("limits", {}) or {})
+        self.recorder = Recorder(self.backend, self.type_registry)
+        self.cache = CacheChecker(self)
+        self.evaluator = Evaluator(self._eval_task_expression)
+        self.events: queue.SimpleQueue = queue.SimpleQueue()
+        self.execution: Execution | None = None
+        self.report = StatusReport()
+        self._reset_execution_state()
+
+    # -- setup ------------------------------------------------------------------------
+    def add_executor(self, executor: Any, name: str | None = None) -> None:
+        executor.scheduler = self
+        self.executors[name or executor.name] = executor
+
+    def load(self, migrate: bool | None = None) -> None:
+        if not self._backend_loaded:
+            self.backend.load(migrate=self.migrate if migrate is None else migrate)
+            self._backend_loaded = True
+
+    def _reset_execution_state(self) -> None:
+        self._expr_jobs: dict[int, tuple[TaskExpression, Promise]] = {}
+        self._cse: dict[tuple[str, str | None], Job] = {}
+        self._running = 0
+        self._dryrun = False
+        self._use_cache = True
+        self._failed: list[Job] = []
+        self.evaluator.reset()
+        self.cache.reset()
+        self.report = StatusReport()
+
+    # -- public API ---------------------------------------------------------------------
+    def run(
+        self,
+        expr: Any,
+        exec_argv: list[str] | None = None,
+        dryrun: bool = False,
+        cache: bool = True,
+        tags: Any = (),
+        context: dict | None = None,
+        execution_id: str | None = None,
+    ) -> Any:
+        """Evaluate ``expr`` to a concrete value; re-raise a task's original exception."""
+        self.load()
+        self._reset_execution_state()
+        self._dryrun = dryrun
+        self._use_cache = cache
+        self._context = context or {}
+        if needs_root_task(expr):
+            expr = root_task(quote(expr))
+        execution = Execution(execution_id)
+        self.execution = execution
+        argv = exec_argv or ["scheduler.run", repr(expr)]
+        start = time.time()
+        self.logger.info(f"Start Execution {execution.id}:  {' '.join(argv)}")
+        previous = get_current_scheduler(required=False)
+        set_current_scheduler(self)
+        old_limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(old_limit, 100_000))
+        try:
+            for executor in self.executors.values():
+                executor.start()
+            result = self._run_loop(expr, execution, argv, tags)
+        finally:
+            sys.setrecursionlimit(old_limit)
+            set_current_scheduler(previous)
+            self._stop_executors()
+            self.backend.flush()
+        self.report.log(self.logger)
+        self.logger.info(f"Execution duration: {time.time() - start:.2f} seconds")
+        return result
+
+    def _run_loop(self, expr: TaskExpression, execution: Execution, argv: list[str], tags: Any) -> Any:
+        promise = self.evaluator.evaluate(expr, None)
+        root = execution.job
+        if root is not None:
+            self.recorder.execution(execution.id, root.id, argv)
+            self.recorder.tags("Execution", execution.id, self._execution_tags(root, tags))
+        last_heartbeat = time.time()
+        while promise.is_pending:
+            self._drain_events()
+            if not promise.is_pending:
+                break
+            if self.cache.has_pending():
+                self.cache.process_pending()
+                continue
+            if self._running == 0 and not self.limits.waiting and self.events.empty():
+                if self._dryrun:
+                    break
+                raise RuntimeError("scheduler stalled: no job is running and nothing is queued")
+            try:
+                event = self.events.get(timeout=1.0)
+            except queue.Empty:
+                continue
+            event()
+            if time.time() - last_heartbeat > 10:
+                self.recorder.heartbeat(execution.id)
+                last_heartbeat = time.time()
+        if promise.is_pending:
+            self.logger.info("Dryrun: Additional jobs would run.")
+            raise DryRunResult("dry run stopped: some jobs are not cached and would have to run")
+        if promise.is_rejected:
+            error = promise.error
+            self._log_failure(error)
+            raise error
+        return promise.value
+
+    def _drain_events(self) -> None:
+        get = self.events.get_nowait
+        while True:
+            try:
+                event = get()
+            except queue.Empty:
+                return
+            event()
+
+    def _stop_executors(self) -> None:
+        for executor in self.executors.values():
+            try:
+                executor.stop()
+            except Exception:  # pragma: no cover - best effort on shutdown
+                self.logger.exception("executor %s failed to stop", executor)
+
+    def extend_run(
+        self,
+        expr: Any,
+        parent_job_id: str,
+        dryrun: bool = False,
+        cache: bool = True,
+        context: dict | None = None,
+    ) -> dict:
+        """Run ``expr`` as part of an existing execution; return result or error and ids."""
+        try:
+            result = self.run(expr, dryrun=dryrun, cache=cache, context=context)
+        except Exception as error:
+            return {"error": error, "job_id": None, "call_hash": None}
+        root = self.execution.job if self.execution else None
+        return {
+            "result": result,
+            "job_id": root.id if root else None,
+            "call_hash": root.call_hash if root else None,
+        }
+
+    def evaluate(self, expr: Any, parent_job: Job | None = None) -> Promise:
+        """Evaluate an expression within the running execution (for scheduler tasks)."""
+        return self.evaluator.evaluate(expr, parent_job)
+
+    # -- executor callbacks (any thread) --------------------------------------------------
+    def done_job(self, job: Job, result: Any) -> None:
+        self.events.put(lambda: self._on_job_done(job, result))
+
+    def reject_job(
+        self, job: Job | None, error: Any, error_traceback: Any = None, job_tags: Any = ()
+    ) -> None:
+        if job is None:
+            self.events.put(lambda: (_ for _ in ()).throw(error))
+            return
+        self.events.put(lambda: self._on_job_failed(job, error, error_traceback))
+
+    # -- task expressions -------------------------------------------------------------------
+    def _eval_task_expression(self, expr: TaskExpression, parent_job: Job | None) -> Promise:
+        key = id(expr)
+        known = self._expr_jobs.get(key)
+        if known is not None:
+            return known[1]
+        task = self.task_registry.get(expr.task_name)
+        if task is None:
+            promise = Promise.rejected(
+                NameError(f"task '{expr.task_name}' is not registered (was its module imported?)")
+            )
+        elif isinstance(expr, SchedulerExpression):
+            promise = self._eval_scheduler_task(task, expr, parent_job)
+        else:
+            job = Job(task, expr, parent_job=parent_job, execution=self.execution)
+            if parent_job is None and self.execution is not None:
+                self.execution.job = job
+            promise = job.result_promise = Promise()
+            self._start_job(job)
+        self._expr_jobs[key] = (expr, promise)
+        return promise
+
+    def _eval_scheduler_task(
+        self, task: Any, expr: SchedulerExpression, parent_job: Job | None
+    ) -> Promise:
+        try:
+            result = task.func(self, parent_job, expr, *expr.args, **expr.kwargs)
+        except Exception as error:
+            return Promise.rejected(error)
+        return result if isinstance(result, Promise) else Promise.resolved(result)
+
+    # -- failure reporting ----------------------------------------------------------------
+    def _log_failure(self, error: BaseException) -> None:
+        self.logger.error("*** Execution failed. Traceback (most recent task last):")
+        for job in self._failure_chain():
+            self.logger.error(f"  Job {job.id[:8]}: {format_job_call(job)}")
+        trace = getattr(error, "__redun_traceback__", None)
+        if trace is not None:
+            for line in trace.format():
+                for part in str(line).rstrip("\n").split("\n"):
+                    self.logger.error(part)
+        self.logger.error(f"{type(error).__name__}: {error}")
+
+    def _failure_chain(self) -> list[Job]:
+        if not self._failed:
+            return []
+        chain = []
+        job: Job | None = self._failed[0]
+        while job is not None:
+            chain.append(job)
+            job = job.parent_job
+        return list(reversed(chain))
+
+    def _execution_tags(self, root: Job, tags: Any) -> list[tuple[str, Any]]:
+        import getpass
+        import os
+
+        from redun import __version__
+
+        defaults: list[tuple[str, Any]] = [("redun.version", __version__)]
+        try:
+            user = os.environ.get("REDUN_USER") or getpass.getuser()
+            defaults.append(("user", user))
+        except Exception:  # pragma: no cover - no login name in some containers
+            pass
+        if root.task.namespace:
+            defaults.append(("project", root.task.namespace))
+        for key in ("REDUN_GIT_COMMIT", "REDUN_GIT_ORIGIN_URL"):
+            if os.environ.get(key):
+                defaults.append((key[len("REDUN_") :].lower(), os.environ[key]))
+        config_tags = list((self.config.get("tags", {}) or {}).items())
+        return defaults + config_tags + list(tags or ())
+
+
+def _set_traceback(error: BaseException, trace: Traceback) -> None:
+    try:
+        error.__redun_traceback__ = trace  # type: ignore[attr-defined]
+    except Exception:  # pragma: no cover - exceptions with __slots__
+        pass
+
+
+__all__ = [
+    "DryRunResult",
+    "ErrorValue",
+    "Execution",
+    "Job",
+    "Scheduler",
+    "_set_traceback",
+    "iter_task_expressions",
+    "utcnow",
+]

@@ -1,0 +1,28 @@
+"""Cache option enums. Persisted inside pickled task options, so their pickle path
+(``redun.task.CacheScope`` ...) must stay upstream's."""
+
+from __future__ import annotations
+
+import enum
+
+
+class CacheCheckValid(enum.Enum):
+    FULL = "full"
+    SHALLOW = "shallow"
+
+
+class CacheScope(enum.Enum):
+    NONE = "NONE"
+    CSE = "CSE"
+    BACKEND = "BACKEND"
+
+
+class CacheResult(enum.Enum):
+    CSE = "CSE"
+    SINGLE = "SINGLE"
+    ULTIMATE = "ULTIMATE"
+    MISS = "MISS"
+
+
+for _cls in (CacheCheckValid, CacheScope, CacheResult):
+    _cls.__module__ = "redun.task"

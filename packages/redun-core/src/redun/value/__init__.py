@@ -1,0 +1,24 @@
+"""Values: hashing, serialization, validity and staging of everything redun records."""
+
+from __future__ import annotations
+
+from redun.value.base import InvalidValueError, MetaValue, ProxyValue, Value, get_raw_type_name
+from redun.value.registry import TypeRegistry, get_type_registry
+
+# Register the built-in proxies (import for side effect).
+from redun.value.builtin import Bool, DatetimeType, EnumType, Function, Set  # noqa: E402
+
+__all__ = [
+    "Bool",
+    "DatetimeType",
+    "EnumType",
+    "Function",
+    "InvalidValueError",
+    "MetaValue",
+    "ProxyValue",
+    "Set",
+    "TypeRegistry",
+    "Value",
+    "get_raw_type_name",
+    "get_type_registry",
+]

@@ -20,7 +20,7 @@ class Promise(Generic[T]):
     def __init__(self, func: Callable[[Callable, Callable], None] | None = None) -> None:
         self._state = _PENDING
         self._value: Any = None
-        self._callbacks: list[tuple[Callable | None, Callable | None, Promise]] | None = []
+        self._callbacks: list[tuple[Callable | None, Callable | None, Promise | None]] | None = []
         if func is not None:
             try:
                 func(self.do_resolve, self.do_reject)
@@ -47,30 +47,33 @@ class Promise(Generic[T]):
     def error(self) -> Any:
         return self._value if self._state == _REJECTED else None
 
-    def do_resolve(self, value: Any) -> Promise[T]:
+    def do_resolve(self, value: Any) -> None:
         if self._state != _PENDING:
-            return self
+            return
         if isinstance(value, Promise):
-            value._add(self.do_resolve, self.do_reject)
-            return self
+            value._add(self.do_resolve, self.do_reject, None)
+            return
         self._state, self._value = _FULFILLED, value
         self._flush()
-        return self
 
-    def do_reject(self, error: Any) -> Promise[T]:
+    def do_reject(self, error: Any) -> None:
         if self._state != _PENDING:
-            return self
+            return
         self._state, self._value = _REJECTED, error
         self._flush()
-        return self
 
     def _flush(self) -> None:
         callbacks, self._callbacks = self._callbacks, None
         for on_ok, on_err, child in callbacks or ():
             self._run(on_ok, on_err, child)
 
-    def _run(self, on_ok: Callable | None, on_err: Callable | None, child: Promise) -> None:
+    def _run(self, on_ok: Callable | None, on_err: Callable | None, child: Promise | None) -> None:
         handler = on_ok if self._state == _FULFILLED else on_err
+        if child is None:
+            # Internal subscription (promise chaining): no derived promise to settle.
+            if handler is not None:
+                handler(self._value)
+            return
         if handler is None:
             if self._state == _FULFILLED:
                 child.do_resolve(self._value)
@@ -84,8 +87,11 @@ class Promise(Generic[T]):
         else:
             child.do_resolve(result)
 
-    def _add(self, on_ok: Callable | None, on_err: Callable | None) -> Promise:
-        child: Promise = Promise()
+    def _add(
+        self, on_ok: Callable | None, on_err: Callable | None, child: Promise | None = ...  # type: ignore[assignment]
+    ) -> Promise | None:
+        if child is ...:
+            child = Promise()
         if self._state == _PENDING:
             assert self._callbacks is not None
             self._callbacks.append((on_ok, on_err, child))
@@ -96,18 +102,22 @@ class Promise(Generic[T]):
     def then(
         self, on_ok: Callable[[T], Any] | None = None, on_err: Callable[[Any], Any] | None = None
     ) -> Promise:
-        return self._add(on_ok, on_err)
+        return self._add(on_ok, on_err)  # type: ignore[return-value]
 
     def catch(self, on_err: Callable[[Any], Any]) -> Promise:
-        return self._add(None, on_err)
+        return self._add(None, on_err)  # type: ignore[return-value]
 
     @classmethod
     def resolved(cls, value: Any) -> Promise:
-        return cls().do_resolve(value)
+        promise = cls()
+        promise.do_resolve(value)
+        return promise
 
     @classmethod
     def rejected(cls, error: Any) -> Promise:
-        return cls().do_reject(error)
+        promise = cls()
+        promise.do_reject(error)
+        return promise
 
     @classmethod
     def all(cls, promises: Iterable[Any]) -> Promise[list]:
@@ -117,7 +127,8 @@ class Promise(Generic[T]):
         values: list[Any] = [None] * len(items)
         remaining = len(items)
         if remaining == 0:
-            return result.do_resolve(values)
+            result.do_resolve(values)
+            return result
 
         def make_ok(i: int) -> Callable[[Any], None]:
             def on_ok(value: Any) -> None:
@@ -134,7 +145,7 @@ class Promise(Generic[T]):
                 if item._state == _FULFILLED:
                     make_ok(i)(item._value)
                 else:
-                    item._add(make_ok(i), result.do_reject)
+                    item._add(make_ok(i), result.do_reject, None)
             else:
                 make_ok(i)(item)
         return result

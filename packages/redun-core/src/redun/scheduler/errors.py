@@ -20,7 +20,9 @@ class Frame(Value):
 
     type_name = "redun.Frame"
 
-    def __init__(self, filename: str, lineno: int, name: str, line: str = "", locals: dict | None = None):
+    def __init__(
+        self, filename: str, lineno: int, name: str, line: str = "", locals: dict | None = None
+    ):
         self.filename = filename
         self.lineno = lineno
         self.name = name
@@ -59,7 +61,9 @@ class Traceback(Value):
         self.logs = state.get("logs", [])
 
     @classmethod
-    def from_error(cls, error: BaseException, trace: TracebackType | list | None = None) -> Traceback:
+    def from_error(
+        cls, error: BaseException, trace: TracebackType | list | None = None
+    ) -> Traceback:
         if isinstance(trace, list):
             lines = [str(line) for line in trace]
             return cls(error, [], lines)

@@ -39,9 +39,7 @@ def contains_expression(value: Any) -> bool:
     if value_type is dict:
         return any(contains_expression(k) or contains_expression(v) for k, v in value.items())
     if dataclasses.is_dataclass(value_type):
-        return any(
-            contains_expression(getattr(value, f.name)) for f in dataclasses.fields(value)
-        )
+        return any(contains_expression(getattr(value, f.name)) for f in dataclasses.fields(value))
     return False
 
 

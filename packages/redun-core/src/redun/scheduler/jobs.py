@@ -256,7 +256,9 @@ class JobRunner:
                     subtree |= child.subtree_tasks
             job.subtree_tasks = subtree
         if prov:
-            recorder.call_node(job, call_hash, result_hash, result_rows, children, self._arg_records(job))
+            recorder.call_node(
+                job, call_hash, result_hash, result_rows, children, self._arg_records(job)
+            )
             recorder.job_ended(job)
         job.status = "CACHED" if job.was_cached else "DONE"
         self.report.finished(job)
@@ -305,7 +307,9 @@ class JobRunner:
             children = [child.call_hash for child in job.child_jobs if child.call_hash]
             job.call_hash = hash_call_node(job.task.hash, job.args_hash, result_hash, children)
             job.subtree_tasks = {job.task.hash}
-            self.recorder.call_node(job, job.call_hash, result_hash, rows, children, self._arg_records(job))
+            self.recorder.call_node(
+                job, job.call_hash, result_hash, rows, children, self._arg_records(job)
+            )
             self.recorder.job_ended(job)
         job.args, job.kwargs = (), {}
         job.result_promise.do_reject(error)
@@ -314,9 +318,7 @@ class JobRunner:
 def _upstream_calls(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    return tuple(
-        dict.fromkeys(e.call_hash for e in iter_task_expressions(value) if e.call_hash)
-    )
+    return tuple(dict.fromkeys(e.call_hash for e in iter_task_expressions(value) if e.call_hash))
 
 
 __all__ = ["JobRunner", "Promise"]

@@ -203,4 +203,6 @@ def _is_file(value: Any) -> bool:
 def _iter_subvalues(value: Any) -> list[Value]:
     if isinstance(value, Value):
         return list(value.iter_subvalues())
-    return [item for item in iter_nested_value(value) if isinstance(item, Value) and item is not value]
+    return [
+        item for item in iter_nested_value(value) if isinstance(item, Value) and item is not value
+    ]

@@ -147,7 +147,9 @@ class Scheduler(JobRunner):
         self.logger.info(f"Execution duration: {time.time() - start:.2f} seconds")
         return result
 
-    def _run_loop(self, expr: TaskExpression, execution: Execution, argv: list[str], tags: Any) -> Any:
+    def _run_loop(
+        self, expr: TaskExpression, execution: Execution, argv: list[str], tags: Any
+    ) -> Any:
         promise = self.evaluator.evaluate(expr, None)
         root = execution.job
         if root is not None:

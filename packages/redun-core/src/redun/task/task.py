@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import typing
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar, cast, overload
 
@@ -128,7 +129,14 @@ class Task(Value, Generic[P, R]):
     def nout(self) -> int | None:
         if self.has_task_option("nout"):
             return self.get_task_option("nout")
-        return get_tuple_type_length(getattr(self.func, "__annotations__", {}).get("return"))
+        return_type = getattr(self.func, "__annotations__", {}).get("return")
+        if isinstance(return_type, str):
+            # Postponed annotations (`from __future__ import annotations`): resolve them.
+            try:
+                return_type = typing.get_type_hints(self.func).get("return")
+            except Exception:
+                return None
+        return get_tuple_type_length(return_type)
 
     @overload
     def get_task_option(self, option_name: str) -> Any | None: ...
@@ -194,7 +202,7 @@ class Task(Value, Generic[P, R]):
             ):
                 raise ValueError(
                     f"async task '{self.fullname}' must set its cache option explicitly: "
-                    "use @task(cache=False) or @task(cache=True, check_valid=\"shallow\")"
+                    'use @task(cache=False) or @task(cache=True, check_valid="shallow")'
                 )
 
     def _copy(self, override: dict, export_options: set[str] | None = None) -> Task[P, R]:

@@ -1,8 +1,8 @@
 """Hello world: three tasks, cached and recorded.
 
-    redun run hello.py main
-    redun run hello.py main --greet Hi
-    redun run hello.py greeter --greet Hello --thing Mars
+redun run hello.py main
+redun run hello.py main --greet Hi
+redun run hello.py greeter --greet Hello --thing Mars
 """
 
 from redun import Scheduler, task

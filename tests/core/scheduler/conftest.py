@@ -4,7 +4,6 @@ import sqlite3
 from collections import Counter
 
 import pytest
-
 from redun import Scheduler
 
 

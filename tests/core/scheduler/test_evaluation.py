@@ -8,7 +8,6 @@ import time
 from typing import NamedTuple
 
 import pytest
-
 from redun import task
 from redun.scheduler import DryRunResult
 

@@ -126,9 +126,7 @@ class TaskExpression(ApplyExpression[Result]):
         if not self._export_options:
             return hash_struct(["TaskExpression", self.task_name, args_hash, options_hash])
         export_hash = hash_struct(sorted(self._export_options))
-        return hash_struct(
-            ["TaskExpression", self.task_name, args_hash, options_hash, export_hash]
-        )
+        return hash_struct(["TaskExpression", self.task_name, args_hash, options_hash, export_hash])
 
     def __getstate__(self) -> dict:
         registry = get_type_registry()

@@ -97,7 +97,9 @@ def hash_kwargs(type_registry: TypeRegistry, kwargs: Mapping[str, Any]) -> dict[
     return {key: type_registry.get_hash(value) for key, value in kwargs.items()}
 
 
-def hash_arguments(type_registry: TypeRegistry, args: Sequence[Any], kwargs: Mapping[str, Any]) -> str:
+def hash_arguments(
+    type_registry: TypeRegistry, args: Sequence[Any], kwargs: Mapping[str, Any]
+) -> str:
     return hash_struct(
         [
             "TaskArguments",

@@ -88,7 +88,10 @@ class Promise(Generic[T]):
             child.do_resolve(result)
 
     def _add(
-        self, on_ok: Callable | None, on_err: Callable | None, child: Promise | None = ...  # type: ignore[assignment]
+        self,
+        on_ok: Callable | None,
+        on_err: Callable | None,
+        child: Promise | None = ...,  # type: ignore[assignment]
     ) -> Promise | None:
         if child is ...:
             child = Promise()

@@ -66,7 +66,9 @@ def _repo_config(config: Config, repo: str) -> Config:
     repos = config.get("repos", {})
     if repo not in repos or "config_dir" not in repos[repo]:
         known = ", ".join(sorted(repos)) or "none"
-        raise UsageError(f"unknown repository '{repo}' (known: {known}); add it with `redun repo add`")
+        raise UsageError(
+            f"unknown repository '{repo}' (known: {known}); add it with `redun repo add`"
+        )
     return load_config(repos[repo]["config_dir"], create=False)
 
 

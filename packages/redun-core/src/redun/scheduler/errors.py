@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import traceback as tb_module
 from types import TracebackType
 from typing import Any
 
 from redun.errors import RedunError
-from redun.hashing import hash_struct
+from redun.hashing import hash_struct, hash_text
 from redun.value import Value, get_type_registry
 
 
@@ -43,17 +44,20 @@ class Frame(Value):
 
 
 class Traceback(Value):
-    """A task traceback that survives pickling (frames as text)."""
+    """A task's traceback: the error, its frames (``traceback.FrameSummary``) and log lines.
+
+    The pickled state is upstream's, so recorded errors load in either engine.
+    """
 
     type_name = "redun.Traceback"
 
-    def __init__(self, error: Any, frames: list[Frame], logs: list[str] | None = None):
+    def __init__(self, error: Any, frames: list, logs: list[str] | None = None):
         self.error = error
         self.frames = frames
         self.logs = logs or []
 
     def __getstate__(self) -> dict:
-        return {"error": repr(self.error), "frames": self.frames, "logs": self.logs}
+        return {"error": self.error, "frames": self.frames, "logs": self.logs}
 
     def __setstate__(self, state: dict) -> None:
         self.error = state["error"]
@@ -61,26 +65,38 @@ class Traceback(Value):
         self.logs = state.get("logs", [])
 
     @classmethod
-    def from_error(
-        cls, error: BaseException, trace: TracebackType | list | None = None
-    ) -> Traceback:
-        if isinstance(trace, list):
-            lines = [str(line) for line in trace]
-            return cls(error, [], lines)
-        trace = trace or error.__traceback__
-        frames = [
-            Frame(f.filename, f.lineno or 0, f.name, f.line or "")
-            for f in tb_module.extract_tb(trace)
-        ]
+    def from_error(cls, error: BaseException, trim_frames: bool = True) -> Traceback:
+        frames = list(tb_module.extract_tb(error.__traceback__))
+        if trim_frames:
+            frames = cls.trim_frames(frames)
         return cls(error, frames)
 
+    @classmethod
+    def from_report(cls, error: BaseException, report: TracebackType | list | None) -> Traceback:
+        """From what an executor reported: a traceback object or formatted lines (processes)."""
+        if isinstance(report, list):
+            return cls(error, [], [str(line) for line in report])
+        if report is not None and error.__traceback__ is None:
+            error = error.with_traceback(report)
+        return cls.from_error(error)
+
+    @staticmethod
+    def trim_frames(frames: list) -> list:
+        """Drop the frames of redun's own executor machinery above the user's code."""
+        kept = []
+        for frame in reversed(frames):
+            if frame.filename.startswith(_EXECUTORS_DIR):
+                break
+            kept.append(frame)
+        return list(reversed(kept))
+
     def format(self) -> list[str]:
-        if self.logs and not self.frames:
-            return list(self.logs)
-        return [
-            f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n    {frame.line}\n'
-            for frame in self.frames
-        ]
+        lines = []
+        for frame in self.frames:
+            lines.append(f'  File "{frame.filename}", line {frame.lineno}, in {frame.name}\n')
+            lines.append(f"    {frame.line}\n")
+        lines.extend(self.logs)
+        return lines
 
 
 class ErrorValue(Value):
@@ -97,9 +113,18 @@ class ErrorValue(Value):
 
     def get_hash(self, data: bytes | None = None) -> str:
         registry = get_type_registry()
-        return hash_struct(
-            ["redun.ErrorValue", registry.get_hash(self.error), registry.get_hash(self.traceback)]
-        )
+        try:
+            return hash_struct(
+                [
+                    "redun.ErrorValue",
+                    registry.get_hash(self.error),
+                    registry.get_hash(self.traceback),
+                ]
+            )
+        except Exception:
+            # Unpicklable exceptions (local classes, open handles) hash by their description.
+            described = f"{type(self.error).__qualname__}: {self.error}"
+            return hash_struct(["redun.ErrorValue", hash_text(described), ""])
 
     def __getstate__(self) -> dict:
         return {"error": self.error, "traceback": self.traceback}
@@ -108,6 +133,8 @@ class ErrorValue(Value):
         self.error = state["error"]
         self.traceback = state["traceback"]
 
+
+_EXECUTORS_DIR = os.path.join(os.path.dirname(os.path.dirname(__file__)), "executors")
 
 for _cls in (Frame, Traceback, ErrorValue):
     _cls.__module__ = "redun.scheduler"

@@ -286,7 +286,7 @@ class JobRunner:
             error = RuntimeError(str(error))
         trace = getattr(error, "__redun_traceback__", None)
         if trace is None:
-            trace = Traceback.from_error(error, error_traceback)
+            trace = Traceback.from_report(error, error_traceback)
             try:
                 error.__redun_traceback__ = trace
             except Exception:  # pragma: no cover

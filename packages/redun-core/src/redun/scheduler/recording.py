@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import pickle
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from redun.backends.records import (
@@ -38,7 +38,7 @@ _PLAIN = frozenset({int, str, float, bytes, bool, type(None)})
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class Recorder:

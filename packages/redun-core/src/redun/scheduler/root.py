@@ -9,7 +9,8 @@ from redun.scheduler.evaluation import contains_expression
 from redun.task import task
 
 
-@task(name="root_task", namespace="redun")
+# Pinned to upstream's root_task hash so root jobs share cache entries with upstream DBs.
+@task(name="root_task", namespace="redun", compat=["d2fb66af6183efcf1b55b176d1e94b48b56f10b8"])
 def root_task(expr: QuotedExpression) -> Any:
     """Unwrap the workflow expression so the scheduler evaluates it under one root job."""
     return expr.eval()

@@ -83,6 +83,7 @@ class Scheduler(JobRunner):
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         self.execution: Execution | None = None
         self.report = StatusReport()
+        self.context: dict = {}
         self._reset_execution_state()
 
     # -- setup ------------------------------------------------------------------------
@@ -122,7 +123,7 @@ class Scheduler(JobRunner):
         self._reset_execution_state()
         self._dryrun = dryrun
         self._use_cache = cache
-        self._context = context or {}
+        self.context = self._base_context(context)
         if needs_root_task(expr):
             expr = root_task(quote(expr))
         execution = Execution(execution_id)
@@ -146,6 +147,29 @@ class Scheduler(JobRunner):
         self.report.log(self.logger)
         self.logger.info(f"Execution duration: {time.time() - start:.2f} seconds")
         return result
+
+    def _base_context(self, context: dict | None) -> dict:
+        """Context from redun.ini (``context`` / ``context_file``), then ``run(context=)``."""
+        import json
+
+        from redun.errors import ConfigError
+        from redun.scheduler.context_values import merge_dicts
+
+        section = dict(self.config.get("scheduler", {}) or {})
+        layers: list[dict] = []
+        if section.get("context_file"):
+            path = section["context_file"]
+            try:
+                with open(path) as handle:
+                    layers.append(json.load(handle))
+            except (OSError, ValueError) as error:
+                raise ConfigError(f"cannot read context_file '{path}': {error}") from error
+        if section.get("context"):
+            try:
+                layers.append(json.loads(section["context"]))
+            except ValueError as error:
+                raise ConfigError(f"invalid JSON in [scheduler] context: {error}") from error
+        return merge_dicts([*layers, context or {}])
 
     def _run_loop(
         self, expr: TaskExpression, execution: Execution, argv: list[str], tags: Any

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from redun.value.base import InvalidValueError, MetaValue, ProxyValue, Value, get_raw_type_name
-from redun.value.registry import TypeRegistry, get_type_registry
 
 # Register the built-in proxies (import for side effect).
 from redun.value.builtin import Bool, DatetimeType, EnumType, Function, Set  # noqa: E402
+from redun.value.registry import TypeRegistry, get_type_registry
 
 __all__ = [
     "Bool",

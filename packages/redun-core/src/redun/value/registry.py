@@ -126,7 +126,9 @@ class TypeRegistry:
         try:
             return value_type.deserialize(raw_type, data)  # type: ignore[union-attr]
         except (ModuleNotFoundError, AttributeError) as error:
-            raise InvalidValueError(f"cannot deserialize value of type {type_name}: {error}") from error
+            raise InvalidValueError(
+                f"cannot deserialize value of type {type_name}: {error}"
+            ) from error
 
     def is_valid(self, value: Any) -> bool:
         if type(value) in _PLAIN_TYPES:

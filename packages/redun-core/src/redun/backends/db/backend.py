@@ -1,0 +1,263 @@
+"""The SQLite provenance backend: schema checks, write-behind writes, batched reads."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from redun.backends.base import RedunBackend
+from redun.backends.db.engine import (
+    IMMEDIATE,
+    MEMORY_URI,
+    check_sqlite_file,
+    create_sqlite_engine,
+    enable_wal,
+    resolve_sqlite_uri,
+    sqlite_path,
+)
+from redun.backends.db.versions import (
+    LATEST,
+    MAX_MAJOR,
+    NULL_VERSION,
+    SUPPORTED_RANGE,
+    DBVersionInfo,
+    is_compatible,
+)
+from redun.backends.records import CallNodeHit
+from redun.errors import BackendError, DatabaseVersionError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+    from redun.backends.db.writer import Writer
+    from redun.backends.records import Row
+
+# SQLite allows 999 bound parameters in old builds; stay well below.
+IN_CHUNK = 500
+
+
+def _as_bool(text: Any) -> bool:
+    return str(text).strip().lower() in ("1", "true", "yes", "on")
+
+
+def chunks(items: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class RedunBackendDb(RedunBackend):
+    """Provenance and cache store in a SQLite database (schema 3.5, upstream-compatible).
+
+    Parameters
+    ----------
+    db_uri : str, optional
+        ``sqlite:///path`` (relative paths are relative to ``config_dir``) or
+        ``sqlite:///:memory:``, the default, used by a bare ``Scheduler()``.
+    config : Mapping, optional
+        The ``[backend]`` section; ``db_uri`` and ``automigrate`` are read from it.
+    config_dir : str, optional
+        Directory of the redun.ini the section came from.
+    """
+
+    schemes: ClassVar[tuple[str, ...]] = ("sqlite",)
+
+    def __init__(
+        self,
+        db_uri: str | None = None,
+        config: Mapping[str, Any] | None = None,
+        config_dir: str | None = None,
+    ) -> None:
+        config = config or {}
+        self.config_dir = config_dir
+        self.db_uri = resolve_sqlite_uri(db_uri or config.get("db_uri") or MEMORY_URI, config_dir)
+        self.path = sqlite_path(self.db_uri)
+        self.automigrate = _as_bool(config.get("automigrate", "true"))
+        self.engine: Engine | None = None
+        # An in-memory database is one connection shared by the writer and readers.
+        self._lock: AbstractContextManager[Any] = (
+            threading.RLock() if self.path is None else nullcontext()
+        )
+        self._writer: Writer | None = None
+        self._loaded = False
+
+    @property
+    def where(self) -> str:
+        """How messages name this database."""
+        return self.path or self.db_uri
+
+    # -- connection and schema -------------------------------------------------------
+
+    def connect(self) -> Engine:
+        """Open the engine without looking at the schema (``redun db`` uses this)."""
+        if self.engine is None:
+            if self.path is not None:
+                check_sqlite_file(self.path)
+            self.engine = create_sqlite_engine(self.db_uri)
+        return self.engine
+
+    @contextmanager
+    def transaction(self, immediate: bool = False) -> Iterator[Connection]:
+        """A connection in a transaction, committed on success (write lock if immediate)."""
+        from sqlalchemy.exc import DatabaseError
+
+        engine = self.connect()
+        try:
+            with self._lock, engine.connect() as conn:
+                if immediate:
+                    conn = conn.execution_options(**{IMMEDIATE: True})
+                with conn.begin():
+                    yield conn
+        except DatabaseError as exc:
+            raise BackendError(f"database {self.where}: {exc.orig}") from exc
+
+    def get_db_version(self) -> DBVersionInfo:
+        """The schema version of the database (``NULL_VERSION`` when it has none)."""
+        from redun.backends.db.migrate import current_version
+
+        with self.transaction() as conn:
+            return current_version(conn)
+
+    def load(self, migrate: bool | None = None) -> None:
+        """Connect; create a missing schema, migrate an old one if allowed, refuse a new one."""
+        from redun.backends.db.migrate import create_schema, table_names
+        from redun.backends.db.versions import read_db_version
+
+        if self._loaded:
+            return
+        with self.transaction() as conn:
+            names = table_names(conn)
+            version = read_db_version(conn, names)
+        if version == NULL_VERSION:
+            with self.transaction(immediate=True) as conn:
+                names = table_names(conn)
+                version = read_db_version(conn, names)
+                if version == NULL_VERSION:
+                    if names:
+                        raise BackendError(
+                            f"database {self.where} has tables but is not a redun database; "
+                            "point [backend] db_uri at another file"
+                        )
+                    create_schema(conn)
+                    version = LATEST
+        if not is_compatible(version):
+            self._upgrade_or_refuse(version, self.automigrate if migrate is None else migrate)
+        if self.path is not None:
+            enable_wal(self.connect())
+        self._start_writer()
+        self._loaded = True
+
+    def _upgrade_or_refuse(self, version: DBVersionInfo, migrate: bool) -> None:
+        if version.major > MAX_MAJOR:
+            raise DatabaseVersionError(
+                f"database at {self.where} is version {version}, newer than this redun "
+                f"supports (<{MAX_MAJOR + 1}); upgrade redun"
+            )
+        if not migrate:
+            raise DatabaseVersionError(
+                f"database at {self.where} is version {version}, older than this redun "
+                f"supports ({SUPPORTED_RANGE}); run `redun db upgrade`"
+            )
+        self.migrate(LATEST, upgrade_only=True)
+
+    def migrate(self, desired: DBVersionInfo | None = None, upgrade_only: bool = False) -> bool:
+        """Move the schema to ``desired`` (latest by default); False if nothing changed."""
+        from redun.backends.db.migrate import current_version
+        from redun.backends.db.migrate import migrate as run_migration
+
+        desired = desired or LATEST
+        with self.transaction(immediate=True) as conn:
+            current = current_version(conn)
+            if upgrade_only and desired.key <= current.key:
+                return False
+            return run_migration(conn, current, desired, self.where)
+
+    def _start_writer(self) -> None:
+        from redun.backends.db.writer import Writer
+
+        if self._writer is None:
+            self._writer = Writer(self.connect(), self._lock)
+
+    # -- writes ----------------------------------------------------------------------
+
+    def write(self, rows: Iterable[Row]) -> None:
+        """Queue rows for the writer thread; returns without touching the database."""
+        if self._writer is None:
+            raise BackendError(f"database {self.where} is not loaded; call load() first")
+        self._writer.write(rows)
+
+    def flush(self) -> None:
+        """Wait for queued rows to commit; raises ``BackendError`` if a write failed."""
+        if self._writer is not None:
+            self._writer.flush()
+
+    def close(self) -> None:
+        """Flush and stop the writer, then release connections. Idempotent."""
+        writer, self._writer = self._writer, None
+        try:
+            if writer is not None:
+                writer.close()
+        finally:
+            self._loaded = False
+            if self.engine is not None:
+                self.engine.dispose()
+                self.engine = None
+
+    # -- batched reads ---------------------------------------------------------------
+
+    def get_evaluations(self, eval_hashes: Sequence[str]) -> dict[str, str]:
+        from sqlalchemy import select
+
+        from redun.backends.db.models import Evaluation
+
+        table = Evaluation.__table__
+        found: dict[str, str] = {}
+        with self.transaction() as conn:
+            for part in chunks(list(dict.fromkeys(eval_hashes))):
+                query = select(table.c.eval_hash, table.c.value_hash).where(
+                    table.c.eval_hash.in_(part)
+                )
+                found.update(tuple(row) for row in conn.execute(query))
+        return found
+
+    def get_values(self, value_hashes: Sequence[str]) -> dict[str, tuple[str, str, bytes]]:
+        from sqlalchemy import select
+
+        from redun.backends.db.models import Value
+
+        table = Value.__table__
+        found: dict[str, tuple[str, str, bytes]] = {}
+        with self.transaction() as conn:
+            for part in chunks(list(dict.fromkeys(value_hashes))):
+                query = select(table.c.value_hash, table.c.type, table.c.format, table.c.value)
+                for value_hash, type_name, fmt, data in conn.execute(
+                    query.where(table.c.value_hash.in_(part))
+                ):
+                    found[value_hash] = (type_name, fmt, data)
+        return found
+
+    def get_call_nodes(self, task_hash: str, args_hash: str) -> list[CallNodeHit]:
+        from sqlalchemy import select
+
+        from redun.backends.db.models import CallNode, CallSubtreeTask
+
+        node, subtree = CallNode.__table__, CallSubtreeTask.__table__
+        # Filter on the indexed task_hash; args_hash has no index (upstream schema).
+        query = (
+            select(node.c.call_hash, node.c.value_hash)
+            .where(node.c.task_hash == task_hash, node.c.args_hash == args_hash)
+            .order_by(node.c.timestamp.desc())
+        )
+        with self.transaction() as conn:
+            nodes = [tuple(row) for row in conn.execute(query)]
+            tasks: dict[str, list[str]] = {call_hash: [] for call_hash, _ in nodes}
+            for part in chunks(list(tasks)):
+                rows = conn.execute(
+                    select(subtree.c.call_hash, subtree.c.task_hash).where(
+                        subtree.c.call_hash.in_(part)
+                    )
+                )
+                for call_hash, sub_task in rows:
+                    tasks[call_hash].append(sub_task)
+        return [CallNodeHit(c, v, tuple(sorted(tasks[c]))) for c, v in nodes]

@@ -1,0 +1,116 @@
+"""SQLite engines tuned for many concurrent writers.
+
+WAL lets readers run while a writer commits, ``busy_timeout`` makes a writer wait for
+another process instead of failing, and ``BEGIN IMMEDIATE`` on the writer's
+transactions takes the write lock up front, where SQLite can still wait for it (a
+deferred transaction that upgrades later fails at once with ``database is locked``).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from redun.errors import BackendError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+MEMORY_URI = "sqlite:///:memory:"
+BUSY_TIMEOUT_S = 30.0
+SQLITE_MAGIC = b"SQLite format 3\x00"
+# Execution option that makes a connection's transactions BEGIN IMMEDIATE.
+IMMEDIATE = "redun_begin_immediate"
+
+
+def resolve_sqlite_uri(db_uri: str, config_dir: str | None) -> str:
+    """Make a relative ``sqlite:///path`` relative to the config dir, as upstream does."""
+    prefix = "sqlite:///"
+    if db_uri in ("sqlite://", "sqlite:///", MEMORY_URI) or not db_uri.startswith(prefix):
+        return MEMORY_URI if db_uri in ("sqlite://", "sqlite:///") else db_uri
+    path = db_uri[len(prefix) :]
+    if path.startswith(":memory:") or os.path.isabs(path):
+        return db_uri
+    return prefix + os.path.join(os.path.abspath(config_dir or os.getcwd()), path)
+
+
+def sqlite_path(db_uri: str) -> str | None:
+    """The database file of a sqlite URI, or None for an in-memory database."""
+    path = db_uri[len("sqlite:///") :] if db_uri.startswith("sqlite:///") else ""
+    if not path or path.startswith(":memory:"):
+        return None
+    return path.split("?", 1)[0]
+
+
+def check_sqlite_file(path: str) -> None:
+    """Fail with one line when ``path`` exists but is not a SQLite database."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        directory = os.path.dirname(path) or "."
+        if not os.path.isdir(directory):
+            raise BackendError(
+                f"cannot create database {path}: directory {directory} does not exist"
+            ) from None
+        return
+    except OSError as exc:
+        raise BackendError(f"cannot read database {path}: {exc.strerror}") from exc
+    if header and header != SQLITE_MAGIC:
+        raise BackendError(
+            f"{path} is not a SQLite database; fix [backend] db_uri or move the file away"
+        )
+
+
+def create_sqlite_engine(db_uri: str) -> Engine:
+    """An engine with WAL, a busy timeout and NORMAL sync on every connection."""
+    from sqlalchemy import create_engine, event
+    from sqlalchemy.pool import StaticPool
+
+    memory = sqlite_path(db_uri) is None
+    kwargs: dict[str, Any] = {
+        "connect_args": {"check_same_thread": False, "timeout": BUSY_TIMEOUT_S},
+    }
+    if memory:
+        # One connection, or every checkout would see a different empty database.
+        kwargs["poolclass"] = StaticPool
+    engine = create_engine(db_uri, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take over transaction control from the sqlite3 module (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        if not memory:
+            # journal_mode=WAL is persistent and changes the file: see enable_wal.
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        immediate = conn.get_execution_options().get(IMMEDIATE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def enable_wal(engine: Engine) -> None:
+    """Switch the database file to WAL (persistent; a no-op when it already is).
+
+    Done only once the schema version is accepted, so that a database this code refuses
+    is left byte-for-byte untouched.
+    """
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+def is_locked_error(exc: BaseException) -> bool:
+    """True for SQLite's transient lock contention errors, worth retrying."""
+    message = str(getattr(exc, "orig", exc)).lower()
+    return "database is locked" in message or "database table is locked" in message

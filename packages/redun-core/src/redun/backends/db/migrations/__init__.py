@@ -1,0 +1,1 @@
+"""Alembic environment for redun's schema (loaded by Alembic, not imported by redun)."""

@@ -1,0 +1,329 @@
+"""Write-behind writer: the scheduler queues rows, one thread commits them in batches.
+
+Each batch is one transaction of idempotent multi-row inserts, ordered so that a row is
+committed no earlier than the rows it points at (values and tasks, then call nodes and
+their edges, then evaluations, executions, jobs, job ends and tags). A crash therefore
+loses at most the uncommitted tail, never leaves a dangling reference, and a rerun or a
+concurrent process writing the same rows simply has its duplicates ignored.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
+
+from redun.backends.db.engine import IMMEDIATE, is_locked_error
+from redun.backends.db.models import (
+    Argument,
+    ArgumentResult,
+    CallEdge,
+    CallNode,
+    CallSubtreeTask,
+    Evaluation,
+    Execution,
+    File,
+    Job,
+    Subvalue,
+    Tag,
+    TagEdit,
+    Task,
+    Value,
+)
+from redun.backends.records import (
+    CallNodeRow,
+    EvaluationRow,
+    ExecutionRow,
+    ExecutionUpdateRow,
+    JobEndRow,
+    JobStartRow,
+    TagRow,
+    TaskRow,
+    ValueRow,
+)
+from redun.errors import BackendError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+logger = logging.getLogger("redun.backends.db")
+
+MAX_BATCH_ROWS = 20_000
+LOCK_RETRIES = 8
+LOCK_BACKOFF_S = 0.05
+LOCK_BACKOFF_MAX_S = 2.0
+
+# Insert order: a table only references tables earlier in this list.
+INSERT_ORDER = (
+    Value,
+    Subvalue,
+    File,
+    Task,
+    CallNode,
+    CallEdge,
+    CallSubtreeTask,
+    Argument,
+    ArgumentResult,
+    Evaluation,
+    Job,
+    Execution,
+    Tag,
+    TagEdit,
+)
+
+
+class Batch:
+    """Rows of one commit, grouped by table, each list ready for ``executemany``."""
+
+    def __init__(self) -> None:
+        self.inserts: dict[str, list[dict[str, Any]]] = {m.__tablename__: [] for m in INSERT_ORDER}
+        self.values: dict[str, dict[str, Any]] = {}
+        self.job_ends: list[dict[str, Any]] = []
+        self.execution_updates: list[dict[str, Any]] = []
+        self.stale_tags: list[dict[str, Any]] = []
+
+    def add(self, row: Any) -> None:
+        ins = self.inserts
+        if isinstance(row, ValueRow):
+            self.values[row.value_hash] = {
+                "value_hash": row.value_hash,
+                "type": row.type,
+                "format": row.format,
+                "value": row.value,
+            }
+            ins["subvalue"].extend(
+                {"value_hash": sub, "parent_value_hash": row.value_hash} for sub in row.subvalues
+            )
+            if row.file_path is not None:
+                ins["file"].append({"value_hash": row.value_hash, "path": row.file_path})
+        elif isinstance(row, TaskRow):
+            ins["task"].append(row._asdict())
+        elif isinstance(row, CallNodeRow):
+            self._add_call_node(row)
+        elif isinstance(row, EvaluationRow):
+            ins["evaluation"].append(row._asdict())
+        elif isinstance(row, JobStartRow):
+            job = row._asdict()
+            job.update(end_time=None, call_hash=None)
+            ins["job"].append(job)
+        elif isinstance(row, ExecutionRow):
+            ins["execution"].append(row._asdict())
+        elif isinstance(row, JobEndRow):
+            self.job_ends.append(
+                {
+                    "b_id": row.id,
+                    "b_call_hash": row.call_hash,
+                    "b_end_time": row.end_time,
+                    "b_cached": row.cached,
+                }
+            )
+        elif isinstance(row, ExecutionUpdateRow):
+            self.execution_updates.append({"b_id": row.id, "b_time": row.updated_time})
+        elif isinstance(row, TagRow):
+            self._add_tag(row)
+        else:
+            raise BackendError(f"cannot write row of type {type(row).__name__} to the database")
+
+    def _add_call_node(self, row: CallNodeRow) -> None:
+        ins = self.inserts
+        call_hash = row.call_hash
+        ins["call_node"].append(
+            {
+                "call_hash": call_hash,
+                "task_name": row.task_name,
+                "task_hash": row.task_hash,
+                "args_hash": row.args_hash,
+                "value_hash": row.value_hash,
+                "timestamp": row.timestamp,
+            }
+        )
+        ins["call_edge"].extend(
+            {"parent_id": call_hash, "child_id": child, "call_order": order}
+            for order, child in enumerate(row.children)
+        )
+        ins["call_subtree_task"].extend(
+            {"call_hash": call_hash, "task_hash": task_hash} for task_hash in row.subtree_tasks
+        )
+        for arg in row.arguments:
+            ins["argument"].append(
+                {
+                    "arg_hash": arg.arg_hash,
+                    "call_hash": arg.call_hash,
+                    "value_hash": arg.value_hash,
+                    "arg_position": arg.arg_position,
+                    "arg_key": arg.arg_key,
+                }
+            )
+            ins["argument_result"].extend(
+                {"arg_hash": arg.arg_hash, "result_call_hash": up} for up in arg.upstreams
+            )
+
+    def _add_tag(self, row: TagRow) -> None:
+        self.inserts["tag"].append(
+            {
+                "tag_hash": row.tag_hash,
+                "entity_type": row.entity_type,
+                "entity_id": row.entity_id,
+                "key": row.key,
+                "value": row.value,
+                "is_current": True,
+            }
+        )
+        for parent in row.parents:
+            self.inserts["tag_edit"].append({"parent_id": parent, "child_id": row.tag_hash})
+            self.stale_tags.append({"b_hash": parent})
+
+    def commit(self, conn: Connection) -> None:
+        """Run every statement of the batch inside the caller's transaction."""
+        from sqlalchemy import bindparam, update
+
+        self.inserts["value"] = list(self.values.values())
+        for model in INSERT_ORDER:
+            params = self.inserts[model.__tablename__]
+            if params:
+                conn.execute(insert_ignore(model.__table__, conn.dialect.name), params)
+        job, execution, tag = Job.__table__, Execution.__table__, Tag.__table__
+        if self.job_ends:
+            stmt = (
+                update(job)
+                .where(job.c.id == bindparam("b_id"))
+                .values(
+                    call_hash=bindparam("b_call_hash"),
+                    end_time=bindparam("b_end_time"),
+                    cached=bindparam("b_cached"),
+                )
+            )
+            conn.execute(stmt, self.job_ends)
+        if self.execution_updates:
+            stmt = (
+                update(execution)
+                .where(execution.c.id == bindparam("b_id"))
+                .values(updated_time=bindparam("b_time"))
+            )
+            conn.execute(stmt, self.execution_updates)
+        if self.stale_tags:
+            stmt = update(tag).where(tag.c.tag_hash == bindparam("b_hash")).values(is_current=False)
+            conn.execute(stmt, self.stale_tags)
+
+
+def insert_ignore(table: Any, dialect_name: str) -> Any:
+    """An INSERT that skips rows whose key already exists (idempotent writes)."""
+    if dialect_name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(table).on_conflict_do_nothing()
+    from sqlalchemy import insert
+
+    return insert(table).prefix_with("OR IGNORE")
+
+
+class Writer:
+    """A daemon thread that drains queued rows into the database.
+
+    ``lock`` guards the connection when it is shared with readers (in-memory SQLite).
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        lock: AbstractContextManager[Any],
+        max_batch_rows: int = MAX_BATCH_ROWS,
+    ) -> None:
+        self._engine = engine
+        self._lock = lock
+        self._max_batch_rows = max_batch_rows
+        self._queue: deque[list[Any]] = deque()
+        self._cond = threading.Condition()
+        self._submitted = 0
+        self._committed = 0
+        self._error: BaseException | None = None
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def write(self, rows: Iterable[Any]) -> None:
+        """Queue rows; returns at once."""
+        rows = list(rows)
+        if not rows:
+            return
+        with self._cond:
+            if self._stopping:
+                raise BackendError("cannot write to a closed backend; call load() again")
+            self._queue.append(rows)
+            self._submitted += 1
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="redun-db-writer", daemon=True
+                )
+                self._thread.start()
+            self._cond.notify_all()
+
+    def flush(self) -> None:
+        """Wait until every write queued before this call is committed."""
+        with self._cond:
+            target = self._submitted
+            while self._committed < target and self._thread is not None:
+                self._cond.wait()
+            error, self._error = self._error, None
+        if error is not None:
+            raise BackendError(f"writing to the database failed: {error}") from error
+
+    def close(self) -> None:
+        """Flush, then stop the thread. Idempotent."""
+        try:
+            self.flush()
+        finally:
+            with self._cond:
+                self._stopping = True
+                thread, self._thread = self._thread, None
+                self._cond.notify_all()
+            if thread is not None:
+                thread.join()
+
+    def _run(self) -> None:
+        with self._engine.connect() as conn:
+            conn = conn.execution_options(**{IMMEDIATE: True})
+            while True:
+                with self._cond:
+                    while not self._queue and not self._stopping:
+                        self._cond.wait()
+                    if not self._queue:
+                        return
+                    chunks, count = [], 0
+                    while self._queue and count < self._max_batch_rows:
+                        chunk = self._queue.popleft()
+                        chunks.append(chunk)
+                        count += len(chunk)
+                error = self._commit(conn, chunks)
+                with self._cond:
+                    self._committed += len(chunks)
+                    if error is not None and self._error is None:
+                        self._error = error
+                    self._cond.notify_all()
+
+    def _commit(self, conn: Connection, chunks: list[list[Any]]) -> BaseException | None:
+        try:
+            batch = Batch()
+            for chunk in chunks:
+                for row in chunk:
+                    batch.add(row)
+        except BackendError as exc:
+            logger.error("%s", exc)
+            return exc
+        delay = LOCK_BACKOFF_S
+        for attempt in range(LOCK_RETRIES + 1):
+            try:
+                with self._lock, conn.begin():
+                    batch.commit(conn)
+                return None
+            except Exception as exc:  # noqa: BLE001 - reported through flush()
+                if attempt < LOCK_RETRIES and is_locked_error(exc):
+                    time.sleep(delay)
+                    delay = min(delay * 2, LOCK_BACKOFF_MAX_S)
+                    continue
+                logger.error("redun database writer failed: %s", exc)
+                return exc
+        return None  # pragma: no cover - loop always returns

@@ -1,0 +1,401 @@
+"""`redun log`: browse executions, jobs, call nodes, tasks and values in the repository.
+
+Text output follows upstream redun's layout (``Exec 1a2b3c4d [ DONE ] ...``) so habits
+and greps carry over; ``--format json`` prints one JSON object per record.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from redun.cli.state import get_state
+from redun.errors import UsageError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+    from redun.backends.db.queries import ExecutionInfo, JobInfo
+
+STATUS_WIDTH = 6
+STATUS_COLUMNS = ("PENDING", "RUNNING", "FAILED", "CACHED", "DONE", "TOTAL")
+
+
+def _split(text: str | None) -> list[str]:
+    return [part.strip().upper() for part in (text or "").split(",") if part.strip()]
+
+
+def _time(dt: datetime | None) -> str:
+    return dt.astimezone().strftime("%Y-%m-%d %H:%M:%S") if dt else "?"
+
+
+def _duration(delta: timedelta | None) -> str:
+    if delta is None:
+        return "Unknown"
+    hundredths = round(delta.total_seconds() * 100)
+    seconds, frac = divmod(hundredths, 100)
+    minutes, secs = divmod(seconds, 60)
+    hours, mins = divmod(minutes, 60)
+    return f"{hours}:{mins:02d}:{secs:02d}.{frac:02d}"
+
+
+def _status(status: str) -> str:
+    return status.center(STATUS_WIDTH)
+
+
+def _tags(tags: list[tuple[str, Any]]) -> str:
+    if not tags:
+        return ""
+    parts = sorted(f"{k}={v if isinstance(v, str) else json.dumps(v)}" for k, v in tags)
+    return "(" + ", ".join(parts) + ")"
+
+
+def _argv(args: str) -> str:
+    try:
+        return " ".join(json.loads(args)[1:])
+    except (ValueError, TypeError):
+        return args
+
+
+class LogView:
+    """Renders records read through one connection."""
+
+    def __init__(self, conn: Connection, fmt: str, detail: bool) -> None:
+        self.conn = conn
+        self.fmt = fmt
+        self.detail = detail
+
+    def echo(self, text: str = "", indent: int = 0) -> None:
+        click.echo(" " * indent + text if text else "")
+
+    def json(self, record: dict[str, Any]) -> None:
+        click.echo(json.dumps(record, sort_keys=True, default=str))
+
+    def _id(self, id_: str) -> str:
+        return id_ if self.detail else id_[:8]
+
+    def values(self, hashes: list[str]) -> dict[str, str]:
+        from redun.backends.db.preview import preview
+        from redun.backends.db.queries import get_value_rows
+
+        rows = get_value_rows(self.conn, hashes)
+        return {h: preview(h, r.type, r.format, r.value) for h, r in rows.items()}
+
+    def call_args(self, call_hashes: list[str]) -> dict[str, str]:
+        from redun.backends.db.preview import trim
+        from redun.backends.db.queries import get_arguments
+
+        arguments = get_arguments(self.conn, call_hashes)
+        previews = self.values(sorted({a[2] for args in arguments.values() for a in args}))
+        texts = {}
+        for call_hash, args in arguments.items():
+            parts = []
+            for _pos, key, value_hash in args:
+                text = trim(previews.get(value_hash, f"<{value_hash[:8]}>"))
+                parts.append(f"{key}={text}" if key is not None else text)
+            texts[call_hash] = ", ".join(parts)
+        return texts
+
+    # -- executions ------------------------------------------------------------------
+
+    def execution_line(self, info: ExecutionInfo, indent: int = 0, full: bool = False) -> None:
+        if self.fmt == "json":
+            self.json(
+                {
+                    "_type": "Execution",
+                    "id": info.id,
+                    "args": info.args,
+                    "job_id": info.job.id,
+                    "status": info.status,
+                    "start_time": info.job.start_time.isoformat(),
+                    "task_name": info.job.task_name,
+                    "tags": {k: v for k, v in info.tags},
+                }
+            )
+            return
+        id_ = info.id if full else self._id(info.id)
+        self.echo(
+            f"Exec {id_} [{_status(info.status)}] {_time(info.job.start_time)}:  "
+            f"{_argv(info.args)} {_tags(info.tags)}",
+            indent,
+        )
+
+    def execution(self, execution_id: str) -> None:
+        from redun.backends.db.queries import execution_jobs, get_execution
+
+        info = get_execution(self.conn, execution_id)
+        self.execution_line(info, full=True)
+        if self.fmt == "json":
+            return
+        jobs = execution_jobs(self.conn, execution_id)
+        root = info.job
+        if info.status == "DONE" and root.end_time:
+            end = root.end_time
+        else:
+            ends = [j.end_time for j in jobs if j.end_time]
+            end = max(ends, default=root.start_time)
+        start = min((j.start_time for j in jobs), default=root.start_time)
+        self.echo(f"Duration: {_duration(end - start)}")
+        self.echo()
+        counts: dict[str, Counter[str]] = defaultdict(Counter)
+        for job in jobs:
+            counts[job.task_name][job.status] += 1
+            counts[job.task_name]["TOTAL"] += 1
+        self.status_table(counts, end)
+        statuses = Counter(job.status for job in jobs)
+        self.echo(
+            f"Jobs: {len(jobs)} (DONE: {statuses['DONE']}, CACHED: {statuses['CACHED']}, "
+            f"FAILED: {statuses['FAILED']})"
+        )
+        self.echo("-" * 80)
+        self.job_tree(jobs, root.id)
+
+    def status_table(self, counts: dict[str, Counter[str]], when: datetime) -> None:
+        names = sorted(counts)
+        width = max([len("TASK"), len("ALL")] + [len(n) for n in names])
+        total: Counter[str] = Counter()
+        for counter in counts.values():
+            total.update(counter)
+
+        def row(name: str, values: list[Any]) -> str:
+            return "| " + name.ljust(width) + "".join(f"{v:>8}" for v in values)
+
+        self.echo(f"| JOB STATUS {when.astimezone().strftime('%Y/%m/%d %H:%M:%S')}")
+        self.echo(row("TASK", list(STATUS_COLUMNS)))
+        self.echo("| ")
+        self.echo(row("ALL", [total[c] for c in STATUS_COLUMNS]))
+        for name in names:
+            self.echo(row(name, [counts[name][c] for c in STATUS_COLUMNS]))
+        self.echo()
+
+    def job_tree(self, jobs: list[JobInfo], root_id: str) -> None:
+        children: dict[str | None, list[JobInfo]] = defaultdict(list)
+        by_id = {job.id: job for job in jobs}
+        for job in jobs:
+            children[job.parent_id].append(job)
+        args = self.call_args([j.call_hash for j in jobs if j.call_hash])
+        stack = [(by_id[root_id], 0)] if root_id in by_id else []
+        while stack:
+            job, depth = stack.pop()
+            self.job_line(job, args.get(job.call_hash or "", ""), indent=depth)
+            stack.extend((child, depth + 2) for child in reversed(children[job.id]))
+
+    # -- jobs ------------------------------------------------------------------------
+
+    def job_line(self, job: JobInfo, args: str, indent: int = 0, full: bool = False) -> None:
+        if self.fmt == "json":
+            record = job._asdict()
+            record.update(_type="Job", args=args)
+            self.json(record)
+            return
+        id_ = job.id if full else self._id(job.id)
+        self.echo(
+            f"Job {id_} [{_status(job.status)}] {_time(job.start_time)}:  {job.task_name}({args}) ",
+            indent,
+        )
+
+    def job(self, job_id: str) -> None:
+        from redun.backends.db.queries import get_jobs
+
+        job = get_jobs(self.conn, [job_id])[job_id]
+        args = self.call_args([job.call_hash]) if job.call_hash else {}
+        self.job_line(job, args.get(job.call_hash or "", ""), full=True)
+        if self.fmt == "json":
+            return
+        self.traceback_line(job)
+        if job.status in ("DONE", "CACHED", "FAILED") and job.end_time:
+            self.echo(f"Duration: {_duration(job.end_time - job.start_time)}")
+        self.echo()
+        if job.call_hash:
+            self.call_node(job.call_hash, indent=2, show_parents=False)
+        else:
+            self.echo("CallNode UNKNOWN: Job has not finished or has been killed.", 2)
+            self.echo()
+            self.task(job.task_hash, indent=2)
+
+    def traceback_line(self, job: JobInfo) -> None:
+        from redun.backends.db.queries import get_jobs
+
+        stack = [job]
+        while stack[-1].parent_id:
+            parent = get_jobs(self.conn, [stack[-1].parent_id]).get(stack[-1].parent_id)
+            if parent is None:
+                break
+            stack.append(parent)
+        parts = [f"Exec {job.execution_id[:8]} > "]
+        if len(stack) > 2:
+            hidden = len(stack) - 2
+            parts.append(f"({hidden} {'Jobs' if hidden > 1 else 'Job'}) > ")
+        if len(stack) > 1:
+            parts.append(f"Job {stack[-1].id[:8]} {stack[-1].task_name.rsplit('.', 1)[-1]} > ")
+        parts.append(f"Job {job.id[:8]} {job.task_name.rsplit('.', 1)[-1]}")
+        self.echo("Traceback: " + "".join(parts))
+
+    # -- call nodes, tasks, values ---------------------------------------------------
+
+    def call_node(self, call_hash: str, indent: int = 0, show_parents: bool = True) -> None:
+        from redun.backends.db.queries import get_call_node
+
+        node = get_call_node(self.conn, call_hash)
+        args = self.call_args([call_hash]).get(call_hash, "")
+        result = self.values([node.value_hash]).get(node.value_hash, "?")
+        if self.fmt == "json":
+            record = node._asdict()
+            record.update(_type="CallNode", args=args, result=result)
+            self.json(record)
+            return
+        self.echo(f"CallNode {node.call_hash} {node.task_name} ", indent)
+        self.echo(f"Args:   {args}", indent + 2)
+        self.echo(f"Result: {result}", indent + 2)
+        if show_parents and node.parents:
+            self.echo("Parent CallNodes:", indent + 2)
+            for parent in node.parents:
+                parent_node = get_call_node(self.conn, parent)
+                self.echo(f"CallNode {parent[:8]} {parent_node.task_name} ", indent + 4)
+        self.echo()
+        self.task(node.task_hash, indent=indent)
+
+    def task(self, task_hash: str, indent: int = 0) -> None:
+        from redun.backends.db.queries import get_task
+
+        task = get_task(self.conn, task_hash)
+        fullname = f"{task.namespace}.{task.name}" if task.namespace else task.name
+        if self.fmt == "json":
+            self.json({"_type": "Task", **task._asdict(), "fullname": fullname})
+            return
+        self.echo(f"Task {task.hash} {fullname} ", indent)
+        self.echo()
+        for line in task.source.rstrip().splitlines():
+            self.echo(line, indent + 2)
+        self.echo()
+
+    def value(self, value_hash: str) -> None:
+        from redun.backends.db.queries import get_value_rows
+
+        row = get_value_rows(self.conn, [value_hash])[value_hash]
+        text = self.values([value_hash])[value_hash]
+        if self.fmt == "json":
+            self.json(
+                {"_type": "Value", "value_hash": value_hash, "type": row.type, "preview": text}
+            )
+            return
+        self.echo(f"Value {value_hash} {row.type} ")
+        self.echo(text)
+
+
+def _open(conn_owner: Any) -> Any:
+    transaction = getattr(conn_owner, "transaction", None)
+    if transaction is None:
+        raise UsageError("`redun log` needs a SQL database backend; check [backend] db_uri")
+    return transaction()
+
+
+@click.command("log")
+@click.argument("record_id", required=False, metavar="[ID|-|~N]")
+@click.option("--exec", "show_exec", is_flag=True, help="List executions.")
+@click.option("--job", "show_job", is_flag=True, help="List jobs.")
+@click.option("--call-node", "show_call_node", is_flag=True, help="List call nodes.")
+@click.option("--task", "show_task", is_flag=True, help="List tasks.")
+@click.option("--value", "show_value", is_flag=True, help="List values.")
+@click.option("--all", "show_all", is_flag=True, help="List records of every kind.")
+@click.option("--exec-status", metavar="S,..", help="RUNNING, FAILED or DONE.")
+@click.option("--job-status", metavar="S,..", help="RUNNING, FAILED, CACHED or DONE.")
+@click.option("--task-name", metavar="NAME", help="Only this task (full name).")
+@click.option("--count", is_flag=True, help="Count records by kind instead of listing them.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--detail", is_flag=True, help="Show full ids.")
+@click.option("--no-pager", is_flag=True, help="Accepted for compatibility; never pages.")
+def log_command(
+    record_id: str | None,
+    show_exec: bool,
+    show_job: bool,
+    show_call_node: bool,
+    show_task: bool,
+    show_value: bool,
+    show_all: bool,
+    exec_status: str | None,
+    job_status: str | None,
+    task_name: str | None,
+    count: bool,
+    fmt: str,
+    detail: bool,
+    no_pager: bool,
+) -> None:
+    """Show executions (newest first), or one record by id prefix, `-` or `~N`."""
+    from redun.backends.db import queries
+
+    backend = get_state().backend()
+    with _open(backend) as conn:
+        if record_id is not None:
+            kind, full_id = queries.resolve_id(conn, record_id)
+            view = LogView(conn, fmt, detail)
+            {
+                "Execution": view.execution,
+                "Job": view.job,
+                "CallNode": view.call_node,
+                "Task": view.task,
+                "Value": view.value,
+            }[kind](full_id)
+            return
+        view = LogView(conn, fmt, detail)
+        kinds = [
+            kind
+            for kind, on in zip(
+                queries.KINDS,
+                (show_exec, show_job, show_call_node, show_task, show_value),
+                strict=True,
+            )
+            if on or show_all
+        ] or ["Execution"]
+        listers = {
+            "Execution": lambda: queries.list_executions(
+                conn, _split(exec_status), task_name=task_name
+            ),
+            "Job": lambda: queries.list_jobs(conn, _split(job_status), task_name=task_name),
+            "CallNode": lambda: queries.list_call_nodes(conn, task_name=task_name),
+            "Task": lambda: queries.list_tasks(conn, task_name=task_name),
+            "Value": lambda: queries.list_values(conn),
+        }
+        if count:
+            for kind in kinds:
+                click.echo(f"{len(listers[kind]()):>8} {kind}")
+            return
+        if kinds == ["Execution"] and fmt == "text" and not show_exec:
+            click.echo("Recent executions:\n")
+        for kind in kinds:
+            _list(view, kind, listers[kind]())
+
+
+def _list(view: LogView, kind: str, records: list[Any]) -> None:
+    if kind == "Execution":
+        for info in records:
+            view.execution_line(info)
+    elif kind == "Job":
+        args = view.call_args([j.call_hash for j in records if j.call_hash])
+        for job in records:
+            view.job_line(job, args.get(job.call_hash or "", ""))
+    elif kind == "CallNode":
+        for node in records:
+            if view.fmt == "json":
+                view.json({"_type": "CallNode", **node._asdict()})
+            else:
+                view.echo(f"CallNode {view._id(node.call_hash)} {node.task_name} ")
+    elif kind == "Task":
+        for task in records:
+            name = f"{task.namespace}.{task.name}" if task.namespace else task.name
+            if view.fmt == "json":
+                view.json({"_type": "Task", **task._asdict(), "fullname": name})
+            else:
+                view.echo(f"Task {view._id(task.hash)} {name} ")
+    else:
+        previews = view.values([row.value_hash for row in records])
+        for row in records:
+            text = previews.get(row.value_hash, "")
+            if view.fmt == "json":
+                view.json({"_type": "Value", "value_hash": row.value_hash, "type": row.type})
+            else:
+                view.echo(f"Value {view._id(row.value_hash)} {row.type} {text} ")

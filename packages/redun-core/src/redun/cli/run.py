@@ -1,0 +1,381 @@
+"""``redun run SCRIPT TASK [TASK_ARGS]...``: run one task of a workflow script.
+
+The command imports the script, finds the task, turns the remaining arguments into a
+call through the task's signature (``redun.cli.args``), and hands the expression to a
+scheduler built from the repository's config. Everything after TASK belongs to the
+task, so redun's own options must come before SCRIPT.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import uuid
+from pprint import pformat
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from redun.errors import RedunError, UsageError
+
+if TYPE_CHECKING:
+    from redun.task import Task
+
+logger = logging.getLogger("redun")
+
+
+class WorkflowFailed(RedunError):
+    """The workflow's root task raised; the scheduler has already logged its traceback."""
+
+
+class DryRunIncomplete(RedunError):
+    """``--dryrun`` reached jobs that are not cached (exit 1, as upstream redun)."""
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever ``sys.stderr`` is now, so redirections (CliRunner) are honoured."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
+def configure_cli_logging() -> None:
+    """Send redun's log lines to stderr as ``[redun] message``, the format users grep.
+
+    Idempotent, and leaves alone a ``redun`` logger that already has a handler (a user's
+    own logging setup wins). The level is the one ``--log-level`` set on the group.
+    """
+    redun_logger = logging.getLogger("redun")
+    if redun_logger.handlers:
+        return
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("[redun] %(message)s"))
+    redun_logger.addHandler(handler)
+    if redun_logger.level == logging.NOTSET:
+        redun_logger.setLevel(logging.INFO)
+
+
+@click.command(
+    "run",
+    context_settings={
+        "ignore_unknown_options": True,
+        "allow_extra_args": True,
+        "allow_interspersed_args": False,
+        "help_option_names": ["-h", "--help"],
+    },
+)
+@click.argument("script")
+@click.argument("task_name", metavar="TASK", required=False)
+@click.argument("task_args", nargs=-1, type=click.UNPROCESSED)
+@click.option("--no-cache", is_flag=True, help="Run every job, ignoring cached results.")
+@click.option("--no-prov", is_flag=True, help="Do not record provenance for the root task.")
+@click.option("--dryrun", is_flag=True, help="Replay the cache; stop at the first uncached job.")
+@click.option("--pdb", "use_pdb", is_flag=True, help="Start the debugger on a task error.")
+@click.option("--rerun", is_flag=True, help="TASK is a job or execution id to run again.")
+@click.option("-o", "--option", "options", multiple=True, metavar="K=V", help="Root task option.")
+@click.option("-t", "--tag", "tags", multiple=True, metavar="K=V", help="Execution tag (JSON).")
+@click.option("-p", "--project", help="Project tag (default: the task's namespace).")
+@click.option("--doc", help="Documentation tag for the execution.")
+@click.option("-u", "--user", help="User tag (default: $REDUN_USER, else the login name).")
+@click.option("--exclude-user", multiple=True, metavar="aws|gcp", help="Skip a cloud user tag.")
+@click.option("-i", "--input", "input_path", metavar="PICKLE", help="Pickled (args, kwargs).")
+@click.option("--execution-id", metavar="UUID", help="Id for the new execution.")
+@click.option(
+    "--context",
+    "context_updates",
+    multiple=True,
+    metavar="K.PATH=V",
+    help="Set one (nested) context value.",
+)
+@click.option("--context-file", metavar="JSON", help="Context for the execution.")
+@click.pass_context
+def run_command(
+    ctx: click.Context,
+    script: str,
+    task_name: str | None,
+    task_args: tuple[str, ...],
+    no_cache: bool,
+    no_prov: bool,
+    dryrun: bool,
+    use_pdb: bool,
+    rerun: bool,
+    options: tuple[str, ...],
+    tags: tuple[str, ...],
+    project: str | None,
+    doc: str | None,
+    user: str | None,
+    exclude_user: tuple[str, ...],
+    input_path: str | None,
+    execution_id: str | None,
+    context_updates: tuple[str, ...],
+    context_file: str | None,
+) -> None:
+    """Run TASK from SCRIPT (a .py path or a module); TASK_ARGS are the task's --flags.
+
+    `redun run wf.py TASK --help` lists the task's flags; `TASK info` shows its source.
+    """
+    from redun.cli.args import (
+        UnknownTaskFlag,
+        check_required,
+        format_task_help,
+        format_task_info,
+        parse_task_args,
+    )
+    from redun.cli.script_import import find_task, import_script, list_tasks
+
+    configure_cli_logging()
+    if rerun:
+        raise UsageError(
+            f"--rerun needs a recorded job or execution ('{task_name}'), which this version "
+            "cannot look up yet: run the task with explicit arguments instead"
+        )
+    if execution_id is not None:
+        _check_uuid(execution_id)
+
+    module = import_script(script)
+    if task_name is None or task_name == "help":
+        names = [task.fullname for task in list_tasks(module)]
+        if task_name is None:
+            raise UsageError(f"missing TASK (tasks in {script}: {', '.join(names) or 'none'})")
+        click.echo("Tasks available:\n" + "".join(f"  {name}\n" for name in names), nl=False)
+        return
+    task = find_task(module, task_name, script)
+
+    try:
+        parsed = parse_task_args(task, task_args)
+    except UnknownTaskFlag as exc:
+        _explain_misplaced_option(ctx, exc)
+        raise
+    if parsed.command == "help":
+        click.echo(format_task_help(task, prog=f"redun run {script} {task_name}"), nl=False)
+        return
+    if parsed.command == "info":
+        click.echo(format_task_info(task), nl=False)
+        return
+
+    args: list[Any] = []
+    kwargs: dict[str, Any] = {}
+    if input_path:
+        args, kwargs = load_input_pickle(input_path)
+    args = parsed.args + args[len(parsed.args) :] if parsed.args else args
+    kwargs.update(parsed.kwargs)
+    check_required(task, args, kwargs)
+
+    task_options = parse_key_values(options, "--option")
+    if no_prov:
+        task_options["prov"] = False
+    root: Task = task.options(**task_options) if task_options else task
+
+    execution_tags = default_execution_tags(
+        user=user, project=project or task.namespace or None, doc=doc, exclude_users=exclude_user
+    )
+    execution_tags.extend(parse_key_value(tag, "--tag") for tag in tags)
+    context = parse_context(context_file, context_updates)
+
+    result = _execute(
+        root,
+        args,
+        kwargs,
+        argv=_exec_argv(script, task_name, task_args),
+        dryrun=dryrun,
+        cache=not no_cache,
+        tags=execution_tags,
+        context=context or None,
+        execution_id=execution_id,
+        use_pdb=use_pdb,
+    )
+    if result is not None:
+        click.echo(pformat(result))
+
+
+def _execute(
+    task: Task,
+    args: list[Any],
+    kwargs: dict[str, Any],
+    argv: list[str],
+    use_pdb: bool,
+    **run_kwargs: Any,
+) -> Any:
+    """Build the scheduler from the repository's config and run ``task(*args, **kwargs)``."""
+    from redun.cli.state import get_state
+    from redun.scheduler import DryRunResult
+    from redun.scheduler.config import setup_scheduler
+
+    state = get_state()
+    config = state.config()
+    logger.info("redun :: version %s", _version())
+    logger.info("config dir: %s", state.config_dir())
+    scheduler = setup_scheduler(config, state.setup_args)
+    db_uri = config.get("backend", {}).get("db_uri", "sqlite")
+    # A local SQLite repository is ours to upgrade; a shared database is not (upstream too).
+    scheduler.load(migrate=True if db_uri.startswith("sqlite") else None)
+    try:
+        return scheduler.run(task(*args, **kwargs), exec_argv=argv, **run_kwargs)
+    except DryRunResult as exc:
+        raise DryRunIncomplete("dry run stopped at jobs that are not cached (see log)") from exc
+    except RedunError:
+        raise
+    except Exception as exc:
+        if use_pdb:
+            _post_mortem(exc)
+        detail = " ".join(str(exc).split())
+        message = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        raise WorkflowFailed(message) from exc
+
+
+def _explain_misplaced_option(ctx: click.Context, exc: Exception) -> None:
+    """Everything after TASK is the task's: say so when a run option landed there."""
+    flag = getattr(exc, "flag", "")
+    for param in ctx.command.params:
+        if flag in getattr(param, "opts", ()):
+            raise UsageError(
+                f"{flag} is a `redun run` option: put it before SCRIPT "
+                f"(arguments after TASK go to the task); {exc}"
+            ) from exc
+
+
+def _post_mortem(exc: BaseException) -> None:
+    import pdb
+
+    click.echo("Uncaught exception. Entering postmortem debugging.", err=True)
+    pdb.post_mortem(exc.__traceback__)
+
+
+def _exec_argv(script: str, task_name: str, task_args: tuple[str, ...]) -> list[str]:
+    """The command line recorded on the execution, as the user typed it when we can tell."""
+    argv = sys.argv[1:]
+    if os.path.basename(sys.argv[0]).startswith("redun") and "run" in argv and script in argv:
+        return ["redun", *argv]
+    return ["redun", "run", script, task_name, *task_args]
+
+
+def _check_uuid(execution_id: str) -> None:
+    try:
+        uuid.UUID(execution_id)
+    except ValueError:
+        raise UsageError(f"--execution-id '{execution_id}' is not a UUID") from None
+
+
+def _version() -> str:
+    from redun import __version__
+
+    return __version__
+
+
+def parse_key_value(text: str, option: str) -> tuple[str, Any]:
+    """Split ``key=value`` and decode the value as upstream tag values are decoded.
+
+    Empty means None; text starting like JSON (``[``, ``{``, ``"``) must be JSON; then
+    int, float, ``true``/``false``/``null``; anything else stays a string, so
+    ``-t env=prod`` needs no quoting.
+    """
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise UsageError(f"invalid {option} '{text}': expected key=value")
+    return key, _decode_value(raw, option)
+
+
+def _decode_value(raw: str, option: str) -> Any:
+    if not raw:
+        return None
+    if raw[0] in '[{"':
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"invalid JSON in {option} value {raw!r}: {exc.msg}") from None
+    for convert in (int, float):
+        try:
+            return convert(raw)
+        except ValueError:
+            pass
+    return {"true": True, "false": False, "null": None}.get(raw, raw)
+
+
+def parse_key_values(items: tuple[str, ...], option: str) -> dict[str, Any]:
+    return dict(parse_key_value(item, option) for item in items)
+
+
+def parse_context(context_file: str | None, updates: tuple[str, ...]) -> dict[str, Any]:
+    """The execution context: ``--context-file`` JSON, then each ``--context a.b=v`` on top."""
+    context: dict[str, Any] = {}
+    if context_file:
+        try:
+            with open(context_file) as infile:
+                context = json.load(infile)
+        except OSError as exc:
+            reason = exc.strerror
+            raise UsageError(f"cannot read --context-file '{context_file}': {reason}") from None
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"--context-file '{context_file}' is not JSON: {exc.msg}") from None
+        if not isinstance(context, dict):
+            raise UsageError(f"--context-file '{context_file}' must hold a JSON object")
+    for item in updates:
+        path, value = parse_key_value(item, "--context")
+        node = context
+        *parents, leaf = path.split(".")
+        for part in parents:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        node[leaf] = value
+    return context
+
+
+def load_input_pickle(path: str) -> tuple[list[Any], dict[str, Any]]:
+    """``(args, kwargs)`` from an ``-i`` pickle; flags given on the command line win."""
+    try:
+        with open(path, "rb") as infile:
+            loaded = pickle.load(infile)
+    except OSError as exc:
+        raise UsageError(f"cannot read --input '{path}': {exc.strerror}") from None
+    except Exception as exc:
+        raise UsageError(f"--input '{path}' is not a readable pickle: {exc}") from None
+    try:
+        args, kwargs = loaded
+        return list(args), dict(kwargs)
+    except (TypeError, ValueError):
+        raise UsageError(f"--input '{path}' must pickle a pair (args, kwargs)") from None
+
+
+def default_execution_tags(
+    user: str | None, project: str | None, doc: str | None, exclude_users: tuple[str, ...] = ()
+) -> list[tuple[str, Any]]:
+    """The tags every ``redun run`` execution gets: version, git, user, project, doc.
+
+    Cloud identities (``user_aws``, ``user_gcp``) are left to plugins, so
+    ``exclude_users`` is accepted for compatibility and has nothing to exclude here.
+    """
+    tags: list[tuple[str, Any]] = [("redun.version", _version())]
+    commit = os.environ.get("REDUN_GIT_COMMIT") or _git("rev-parse", "--verify", "HEAD")
+    if commit:
+        tags.append(("git_commit", commit))
+    origin = os.environ.get("REDUN_GIT_ORIGIN_URL") or _git("remote", "get-url", "origin")
+    if origin:
+        tags.append(("git_origin_url", origin))
+    tags.append(("user", user or os.environ.get("REDUN_USER") or getpass.getuser()))
+    if project:
+        tags.append(("project", project))
+    if doc:
+        tags.append(("doc", doc))
+    return tags
+
+
+def _git(*args: str) -> str | None:
+    try:
+        completed = subprocess.run(
+            ["git", *args], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return completed.stdout.strip() or None if completed.returncode == 0 else None

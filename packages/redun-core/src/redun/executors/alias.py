@@ -1,0 +1,97 @@
+"""The alias executor: another name for an executor, resolved when first used.
+
+Tasks name their executor; aliasing lets several names share one pool (and its worker
+limit) while each stays separately re-configurable in redun.ini::
+
+    [executors.heavy]
+    type = alias
+    target = default
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from redun.errors import ConfigError, ExecutorError
+from redun.executors.base import Executor
+
+if TYPE_CHECKING:
+    from redun.scheduler import Job, Scheduler
+
+
+class AliasExecutor(Executor):
+    """Forward every job to the executor named by ``target``.
+
+    The target is looked up in ``scheduler.executors`` on first use, not at construction,
+    because executors are built in config order and the target may come later. Starting
+    and stopping are left to the scheduler, which owns the target's lifecycle.
+    """
+
+    executor_type: ClassVar[str] = "alias"
+
+    def __init__(
+        self,
+        name: str,
+        scheduler: Scheduler | None = None,
+        config: Mapping[str, Any] | None = None,
+        target: Executor | None = None,
+    ) -> None:
+        super().__init__(name, scheduler=scheduler, config=config)
+        if target is not None:
+            self.target_name = target.name
+        elif self.config.get("target"):
+            self.target_name = str(self.config["target"])
+        else:
+            raise ConfigError(
+                f"[{self.section_name}] is an alias without a target: add 'target = NAME'"
+            )
+        self._target: Executor | None = None
+
+    @property
+    def target(self) -> Executor:
+        """The executor this alias forwards to (raises ExecutorError if unknown)."""
+        if self._target is None:
+            seen = [self.name]
+            executor: Executor = self
+            while isinstance(executor, AliasExecutor):
+                executors = getattr(self.scheduler, "executors", {})
+                if executor.target_name not in executors:
+                    known = ", ".join(sorted(executors)) or "none"
+                    raise ExecutorError(
+                        f"alias executor '{executor.name}' targets unknown executor "
+                        f"'{executor.target_name}' (known: {known}); fix target in "
+                        f"[{executor.section_name}]"
+                    )
+                executor = executors[executor.target_name]
+                if executor.name in seen:
+                    chain = " -> ".join([*seen, executor.name])
+                    raise ExecutorError(f"alias executors form a cycle: {chain}")
+                seen.append(executor.name)
+            self._target = executor
+        return self._target
+
+    def submit(self, job: Job) -> None:
+        try:
+            target = self.target
+        except ExecutorError as error:
+            self.scheduler.reject_job(job, error)
+            return
+        target.submit(job)
+
+    def submit_script(self, job: Job) -> None:
+        try:
+            target = self.target
+        except ExecutorError as error:
+            self.scheduler.reject_job(job, error)
+            return
+        target.submit_script(job)
+
+    def supports_async(self) -> bool:
+        try:
+            return self.target.supports_async()
+        except ExecutorError:
+            return False
+
+    def scratch_root(self) -> str:
+        return self.target.scratch_root()

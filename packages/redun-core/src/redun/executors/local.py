@@ -1,0 +1,201 @@
+"""The local executor: jobs run in a thread pool, or in a process pool for isolation.
+
+Thread mode is the default because most workflow steps wait on I/O or subprocesses and a
+thread costs nothing to start. Process mode (``mode = process`` in the section, or the
+``mode`` task option per task) runs each job in a worker process that re-imports the
+task's module; see :mod:`redun.executors.process_worker`. Pools start on first use, so
+configuring a process executor costs nothing until a job needs it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import multiprocessing
+import os
+import tempfile
+import threading
+from collections.abc import Mapping
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from redun.config import parse_choice
+from redun.errors import ExecutorError
+from redun.executors.base import Executor
+from redun.executors.process_worker import make_payload, read_result, run_payload
+
+if TYPE_CHECKING:
+    from redun.scheduler import Job, Scheduler
+
+THREAD_MODE = "thread"
+PROCESS_MODE = "process"
+MODES = (THREAD_MODE, PROCESS_MODE)
+OLD_MODES = {"threads": THREAD_MODE, "processes": PROCESS_MODE}
+START_METHODS = ("fork", "spawn", "forkserver")
+
+logger = logging.getLogger("redun.executors")
+
+# The job a worker thread is running, for code that needs its own job (async tasks).
+redun_scheduler_var: ContextVar[Scheduler] = ContextVar("redun_scheduler")
+redun_job_var: ContextVar[Job] = ContextVar("redun_job")
+
+
+def set_current_job(scheduler: Scheduler, job: Job) -> None:
+    """Record the scheduler and job the current thread (or task context) runs."""
+    redun_scheduler_var.set(scheduler)
+    redun_job_var.set(job)
+
+
+def get_current_job() -> tuple[Scheduler, Job]:
+    """The scheduler and job set by :func:`set_current_job` (LookupError outside a job)."""
+    return redun_scheduler_var.get(), redun_job_var.get()
+
+
+class LocalExecutor(Executor):
+    """Run jobs on this machine in threads or processes.
+
+    Config keys: ``mode`` (thread | process; old spellings threads/processes accepted),
+    ``max_workers`` (20), ``start_method`` (fork | spawn | forkserver, default forkserver,
+    which is safe with threads and on macOS), ``scratch`` (default ``<tmp>/redun``).
+    """
+
+    executor_type: ClassVar[str] = "local"
+    MODES = MODES
+    START_METHODS = START_METHODS
+    DEFAULT_START_METHOD = "forkserver"
+
+    def __init__(
+        self,
+        name: str,
+        scheduler: Scheduler | None = None,
+        config: Mapping[str, Any] | None = None,
+        mode: str = THREAD_MODE,
+    ) -> None:
+        super().__init__(name, scheduler=scheduler, config=config)
+        source = getattr(self.config, "source", None)
+        self.mode = self._parse_mode(self.config.get("mode", mode))
+        self.max_workers = self.config_int("max_workers", 20, minimum=1)
+        self.start_method = parse_choice(
+            self.config.get("start_method", self.DEFAULT_START_METHOD),
+            "start_method",
+            self.section_name,
+            START_METHODS,
+            source,
+        )
+        self._scratch_root = self.config.get("scratch") or os.path.join(
+            tempfile.gettempdir(), "redun"
+        )
+        self._lock = threading.Lock()
+        self._thread_pool: ThreadPoolExecutor | None = None
+        self._process_pool: ProcessPoolExecutor | None = None
+
+    def _parse_mode(self, value: Any) -> str:
+        value = OLD_MODES.get(str(value), str(value))
+        source = getattr(self.config, "source", None)
+        return parse_choice(value, "mode", self.section_name, MODES, source)
+
+    def supports_async(self) -> bool:
+        return True
+
+    def scratch_root(self) -> str:
+        return self._scratch_root
+
+    def start(self) -> None:
+        """Pools start lazily on the first job of each mode; nothing to do here."""
+
+    def stop(self) -> None:
+        """Wait for running jobs and shut both pools down. Idempotent."""
+        with self._lock:
+            thread_pool, self._thread_pool = self._thread_pool, None
+            process_pool, self._process_pool = self._process_pool, None
+        if thread_pool is not None:
+            thread_pool.shutdown(wait=True)
+        if process_pool is not None:
+            process_pool.shutdown(wait=True)
+
+    def submit(self, job: Job) -> None:
+        self._submit(job, script=False)
+
+    def submit_script(self, job: Job) -> None:
+        self._submit(job, script=True)
+
+    def _submit(self, job: Job, script: bool) -> None:
+        try:
+            mode = self._job_mode(job)
+            if mode == PROCESS_MODE:
+                payload = make_payload(job.task, job.args, job.kwargs, script=script)
+                future = self._pool(PROCESS_MODE).submit(run_payload, payload)
+                future.add_done_callback(lambda f: self._on_process_done(job, f))
+            else:
+                self._pool(THREAD_MODE).submit(self._run_in_thread, job, script)
+        except Exception as error:
+            self._reject(job, error, error.__traceback__)
+
+    def _job_mode(self, job: Job) -> str:
+        mode = job.get_option("mode", self.mode)
+        mode = OLD_MODES.get(mode, mode)
+        if mode not in MODES:
+            raise ExecutorError(
+                f"unknown mode {mode!r} for task '{job.task.fullname}': expected thread or process"
+            )
+        return mode
+
+    def _pool(self, mode: str) -> ThreadPoolExecutor | ProcessPoolExecutor:
+        with self._lock:
+            if mode == THREAD_MODE:
+                if self._thread_pool is None:
+                    self._thread_pool = ThreadPoolExecutor(
+                        max_workers=self.max_workers, thread_name_prefix=f"redun-{self.name}"
+                    )
+                return self._thread_pool
+            if self._process_pool is None:
+                self._process_pool = ProcessPoolExecutor(
+                    max_workers=self.max_workers,
+                    mp_context=multiprocessing.get_context(self.start_method),
+                )
+            return self._process_pool
+
+    def _run_in_thread(self, job: Job, script: bool) -> None:
+        try:
+            set_current_job(self.scheduler, job)
+            if script:
+                from redun.scripting import exec_script, get_task_command
+
+                result = exec_script(get_task_command(job.task, job.args, job.kwargs))
+            else:
+                result = job.task.func(*job.args, **job.kwargs)
+                if inspect.iscoroutine(result):
+                    result = asyncio.run(_await(result))
+        except BaseException as error:  # report every failure, even SystemExit
+            self._reject(job, error, error.__traceback__)
+            return
+        self._done(job, result)
+
+    def _on_process_done(self, job: Job, future: Future) -> None:
+        try:
+            ok, value, lines = read_result(future.result())
+        except BaseException as error:  # broken pool, cancelled future
+            self._reject(job, error, error.__traceback__)
+            return
+        if ok:
+            self._done(job, value)
+        else:
+            self._reject(job, value, lines)
+
+    def _done(self, job: Job, result: Any) -> None:
+        try:
+            self.scheduler.done_job(job, result)
+        except Exception:
+            logger.exception("executor '%s' could not report job %s done", self.name, job)
+
+    def _reject(self, job: Job, error: BaseException, error_traceback: Any) -> None:
+        try:
+            self.scheduler.reject_job(job, error, error_traceback=error_traceback)
+        except Exception:
+            logger.exception("executor '%s' could not report job %s failed", self.name, job)
+
+
+async def _await(awaitable: Any) -> Any:
+    return await awaitable

@@ -1,0 +1,164 @@
+"""Lazy control flow as scheduler tasks: cond, catch, catch_all, throw, get_context.
+
+Scheduler tasks receive their arguments unevaluated, so each form decides what to
+evaluate (only the chosen branch of ``cond``; the recovery of ``catch`` only on error).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from redun.promise import Promise
+from redun.scheduler.context_values import get_context_value, merge_dicts
+from redun.task import scheduler_task, task
+
+if TYPE_CHECKING:
+    from redun.expression import SchedulerExpression
+    from redun.scheduler.job import Job
+    from redun.scheduler.scheduler import Scheduler
+
+
+@scheduler_task(namespace="redun", version="1")
+def cond(
+    scheduler: Scheduler,
+    parent_job: Job,
+    scheduler_expr: SchedulerExpression,
+    cond_expr: Any,
+    then_expr: Any,
+    *rest: Any,
+) -> Promise:
+    """``cond(pred, then, [pred2, then2, ...], [else])``: evaluate only the chosen branch."""
+
+    def choose(pred: Any) -> Any:
+        if pred:
+            return scheduler.evaluate(then_expr, parent_job=parent_job)
+        if len(rest) == 0:
+            return None
+        if len(rest) == 1:
+            return scheduler.evaluate(rest[0], parent_job=parent_job)
+        return scheduler.evaluate(cond(*rest), parent_job=parent_job)
+
+    return scheduler.evaluate(cond_expr, parent_job=parent_job).then(choose)
+
+
+@task(namespace="redun", version="1")
+def throw(error: Exception) -> None:
+    """Raise ``error`` when evaluated (lazily)."""
+    raise error
+
+
+def _matches(error: BaseException, error_class: Any) -> bool:
+    return isinstance(error, error_class)
+
+
+@scheduler_task(namespace="redun", version="1")
+def catch(
+    scheduler: Scheduler,
+    parent_job: Job,
+    scheduler_expr: SchedulerExpression,
+    expr: Any,
+    *catch_args: Any,
+) -> Promise:
+    """``catch(expr, ErrorClass, recover, ...)``: a lazy try/except."""
+    if len(catch_args) % 2 != 0:
+        return Promise.rejected(
+            TypeError("catch() takes pairs of (exception class, recover task) after the expression")
+        )
+    pairs = list(zip(catch_args[::2], catch_args[1::2]))
+    for error_class, _ in pairs:
+        classes = error_class if isinstance(error_class, tuple) else (error_class,)
+        if not all(isinstance(c, type) and issubclass(c, BaseException) for c in classes):
+            return Promise.rejected(
+                TypeError(f"catch() needs exception classes, got {error_class!r}")
+            )
+
+    def recover(error: Any) -> Any:
+        for error_class, recover_task in pairs:
+            if _matches(error, error_class):
+                return scheduler.evaluate(recover_task(error), parent_job=parent_job)
+        raise error
+
+    return scheduler.evaluate(expr, parent_job=parent_job).then(None, recover)
+
+
+@scheduler_task(namespace="redun", version="1")
+def catch_all(
+    scheduler: Scheduler,
+    parent_job: Job,
+    scheduler_expr: SchedulerExpression,
+    exprs: Any,
+    error_class: Any = None,
+    recover: Any = None,
+) -> Promise:
+    """Wait for every item; recover on the nested value if all errors match."""
+    items = list(exprs)
+    promises = [
+        scheduler.evaluate(item, parent_job=parent_job).then(
+            lambda v: (True, v), lambda e: (False, e)
+        )
+        for item in items
+    ]
+
+    def finish(outcomes: list) -> Any:
+        errors = [value for ok, value in outcomes if not ok]
+        values = [value for _, value in outcomes]
+        if not errors:
+            return values
+        if (
+            error_class is None
+            or recover is None
+            or not all(_matches(e, error_class) for e in errors)
+        ):
+            raise errors[0]
+        return scheduler.evaluate(recover(values), parent_job=parent_job)
+
+    return Promise.all(promises).then(finish)
+
+
+@scheduler_task(namespace="redun", version="1")
+def get_context(
+    scheduler: Scheduler,
+    parent_job: Job,
+    scheduler_expr: SchedulerExpression,
+    var_path: str,
+    default: Any = None,
+) -> Promise:
+    """The context value at a dotted path, as seen by the job that asked for it."""
+    return Promise.resolved(
+        get_context_value(job_context(scheduler, parent_job), var_path, default)
+    )
+
+
+def job_context(scheduler: Scheduler, job: Job | None) -> dict:
+    overrides = []
+    while job is not None:
+        override = job.options.get("_context_override")
+        if override:
+            overrides.append(override)
+        job = job.parent_job
+    return merge_dicts([scheduler.context, *reversed(overrides)])
+
+
+@scheduler_task(namespace="redun", version="1")
+def apply_tags(
+    scheduler: Scheduler,
+    parent_job: Job,
+    scheduler_expr: SchedulerExpression,
+    value: Any,
+    tags: Any = (),
+    job_tags: Any = (),
+    execution_tags: Any = (),
+) -> Promise:
+    """Return ``value`` unchanged, recording tags on it, the current job and the execution."""
+
+    def record(concrete: Any) -> Any:
+        recorder = scheduler.recorder
+        if tags:
+            recorder.tags("Value", scheduler.type_registry.get_hash(concrete), list(tags))
+        if job_tags and parent_job is not None:
+            recorder.tags("Job", parent_job.id, list(job_tags))
+        if execution_tags and scheduler.execution is not None:
+            recorder.tags("Execution", scheduler.execution.id, list(execution_tags))
+        return concrete
+
+    return scheduler.evaluate(value, parent_job=parent_job).then(record)

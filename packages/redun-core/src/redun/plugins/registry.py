@@ -70,7 +70,8 @@ def register_extra(kind: Kind, key: str, item: type | str) -> None:
         _extra_generation += 1
 
 
-def _collect(kind: Kind, manager: PluginManager) -> Table:
+def collect_table(kind: Kind, manager: PluginManager) -> Table:
+    """Everything registered plugins provide for ``kind`` (cached per plugin generation)."""
     generation = (manager.generation, _extra_generation)
     tables = manager.lookup_cache
     table = tables.get(kind.hook)
@@ -131,10 +132,10 @@ def _same(a: Any, b: Any) -> bool:
 def lookup(kind: Kind, key: str, where: str = "") -> Any:
     """The item ``key`` of ``kind``, scanning entry points only if it is not yet known."""
     manager = get_plugin_manager()
-    table = _collect(kind, manager)
+    table = collect_table(kind, manager)
     if key not in table.items and key not in table.conflicts and not manager.entry_points_loaded:
         manager.load_entry_points()
-        table = _collect(kind, manager)
+        table = collect_table(kind, manager)
     if key in table.conflicts:
         raise _conflict_error(kind, key, table.conflicts[key])
     if key not in table.items:
@@ -150,7 +151,7 @@ def list_items(kind: Kind) -> dict[str, Any]:
     """Every key of ``kind`` from every plugin (entry points are loaded first)."""
     manager = get_plugin_manager()
     manager.load_entry_points()
-    table = _collect(kind, manager)
+    table = collect_table(kind, manager)
     if table.conflicts:
         key, plugins = next(iter(table.conflicts.items()))
         raise _conflict_error(kind, key, plugins)
@@ -159,7 +160,7 @@ def list_items(kind: Kind) -> dict[str, Any]:
 
 def hook_failures(kind: Kind) -> dict[str, BaseException]:
     """Plugins whose ``kind`` hook raised when last called (for ``redun plugins``)."""
-    return dict(_collect(kind, get_plugin_manager()).failures)
+    return dict(collect_table(kind, get_plugin_manager()).failures)
 
 
 def _import_path(path: str, kind: Kind, key: str) -> Any:
@@ -220,7 +221,7 @@ def get_executor_class(executor_type: str, where: str = "") -> type[Any]:
 def get_backend_class(scheme: str, where: str = "") -> type[Any]:
     """The backend class for a ``db_uri`` scheme; ``postgresql+psycopg2`` falls back to
     ``postgresql``."""
-    known = _collect(BACKENDS, get_plugin_manager()).items
+    known = collect_table(BACKENDS, get_plugin_manager()).items
     return lookup(BACKENDS, scheme if scheme in known else scheme.split("+", 1)[0], where)
 
 

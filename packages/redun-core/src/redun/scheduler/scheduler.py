@@ -23,6 +23,7 @@ from redun.scheduler.evaluation import Evaluator, iter_task_expressions
 from redun.scheduler.job import Execution, Job
 from redun.scheduler.jobs import JobRunner
 from redun.scheduler.limits import Limits
+from redun.scheduler.live import LiveStatus
 from redun.scheduler.recording import Recorder, utcnow
 from redun.scheduler.report import StatusReport, format_job_call
 from redun.scheduler.root import needs_root_task, root_task
@@ -84,6 +85,8 @@ class Scheduler(JobRunner):
         self.execution: Execution | None = None
         self.report = StatusReport()
         self.context: dict = {}
+        # None: a live status table when stderr is a terminal.
+        self._live_display: bool | None = None
         self._reset_execution_state()
 
     # -- setup ------------------------------------------------------------------------
@@ -180,7 +183,18 @@ class Scheduler(JobRunner):
             self.recorder.execution(execution.id, root.id, argv)
             self.recorder.tags("Execution", execution.id, self._execution_tags(root, tags))
         last_heartbeat = time.time()
+        live = LiveStatus(self.report, enabled=self._live_display)
+        live.start()
+        try:
+            return self._loop(promise, execution, live, last_heartbeat)
+        finally:
+            live.stop()
+
+    def _loop(
+        self, promise: Promise, execution: Execution, live: Any, last_heartbeat: float
+    ) -> Any:
         while promise.is_pending:
+            live.tick()
             self._drain_events()
             if not promise.is_pending:
                 break

@@ -10,7 +10,7 @@ from pathlib import Path
 FIXTURE = Path(__file__).parent.parent / "core" / "backends" / "data" / "upstream-0.44.1-hello.db"
 
 # Byte-identical to the workflow upstream ran to write the fixture: task hashes cover source.
-HELLO = '''from redun import task, File
+HELLO = """from redun import task, File
 redun_namespace = "hello"
 @task()
 def get_planet(): return "World"
@@ -18,7 +18,7 @@ def get_planet(): return "World"
 def greeter(greet: str, thing: str): return f"{greet}, {thing}!"
 @task()
 def main(greet: str = "Hello"): return greeter(greet, get_planet())
-'''
+"""
 
 
 def test_upstream_cache_is_reused(tmp_path: Path) -> None:

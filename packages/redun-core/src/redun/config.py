@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import configparser
 import json
+import logging
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -438,8 +439,9 @@ _TYPED_KEYS = {
 def validate_config(config: Config) -> None:
     """Check section names and typed values, raising one-line ConfigErrors.
 
-    Unknown top-level sections are errors so that a typo such as ``[executor.default]``
-    fails loudly instead of being silently ignored.
+    Unknown top-level sections are warned about, not refused: upstream ignores them and
+    existing users' configs must keep working, but a typo such as ``[executor.default]``
+    should not pass silently either.
     """
     source = config.source or "config"
     known = ", ".join(sorted(KEY_SECTIONS + tuple(f"{n}.NAME" for n in NAMED_SECTIONS)))
@@ -447,7 +449,10 @@ def validate_config(config: Config) -> None:
         if name in KEY_SECTIONS:
             bad = None if isinstance(node, Section) else f"{name}.{next(iter(node))}"
         elif name not in NAMED_SECTIONS:
-            raise ConfigError(f"unknown section [{name}] in {source}: expected one of {known}")
+            logging.getLogger("redun").warning(
+                f"ignoring unknown section [{name}] in {source} (known: {known})"
+            )
+            continue
         elif isinstance(node, Section):
             bad = name if node.own_keys else None
         else:

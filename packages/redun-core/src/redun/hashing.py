@@ -20,26 +20,35 @@ HASH_LENGTH = 40
 
 
 def _encode(data: Any, out: list[bytes]) -> None:
-    if isinstance(data, str):
+    # Exact-type checks first: this runs for every hash of every job.
+    data_type = type(data)
+    if data_type is str:
         raw = data.encode("utf-8")
         out.append(b"%d:" % len(raw))
         out.append(raw)
-    elif isinstance(data, bytes):
+    elif data_type is list or data_type is tuple:
+        out.append(b"l")
+        for item in data:
+            _encode(item, out)
+        out.append(b"e")
+    elif data_type is int:
+        out.append(b"i%de" % data)
+    elif data_type is dict:
+        _encode_mapping(data, out)
+    elif data_type is bytes:
         out.append(b"%d:" % len(data))
         out.append(data)
     elif isinstance(data, bool):
         # bool is an int subclass; refusing it keeps True and 1 from colliding.
         raise TypeError("bencode cannot encode bool")
+    elif isinstance(data, str):
+        _encode(str(data), out)
     elif isinstance(data, int):
-        out.append(b"i%de" % data)
+        _encode(int(data), out)
+    elif isinstance(data, bytes):
+        _encode(bytes(data), out)
     elif isinstance(data, Mapping):
-        out.append(b"d")
-        for key, value in sorted(data.items()):
-            if not isinstance(key, (str, bytes)):
-                raise TypeError(f"bencode dict keys must be str or bytes, not {type(key).__name__}")
-            _encode(key, out)
-            _encode(value, out)
-        out.append(b"e")
+        _encode_mapping(data, out)
     elif isinstance(data, Iterable):
         out.append(b"l")
         for item in data:
@@ -47,6 +56,16 @@ def _encode(data: Any, out: list[bytes]) -> None:
         out.append(b"e")
     else:
         raise TypeError(f"bencode cannot encode {type(data).__name__}")
+
+
+def _encode_mapping(data: Mapping, out: list[bytes]) -> None:
+    out.append(b"d")
+    for key, value in sorted(data.items()):
+        if not isinstance(key, (str, bytes)):
+            raise TypeError(f"bencode dict keys must be str or bytes, not {type(key).__name__}")
+        _encode(key, out)
+        _encode(value, out)
+    out.append(b"e")
 
 
 def bencode(data: Any) -> bytes:

@@ -53,5 +53,10 @@ class RedunBackend(ABC):
     def get_call_nodes(self, task_hash: str, args_hash: str) -> list[CallNodeHit]:
         """Past call nodes of this task on these arguments (ultimate-reduction cache)."""
 
+    def get_existing_call_nodes(self, call_hashes: Sequence[str]) -> set[str]:
+        """Which of these call nodes are already recorded (lets cached jobs skip rewriting
+        them). The default, "none", is always correct, just slower."""
+        return set()
+
     def get_db_version(self) -> Any:  # pragma: no cover - optional
         raise NotImplementedError

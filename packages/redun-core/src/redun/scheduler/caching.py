@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from redun.hashing import hash_call_node
+from redun.scheduler.evaluation import contains_expression
 from redun.task import CacheCheckValid, CacheResult
 from redun.value.nested import iter_nested_value
 
@@ -48,6 +50,7 @@ class CacheChecker:
         values = backend.get_values(list(set(evals.values()))) if evals else {}
         registry = scheduler.type_registry
         decoded: dict[str, Any] = {}
+        hits: list[tuple[Job, Any, str]] = []
         for job in jobs:
             if job.id in shallow_hits:
                 value, call_hash = shallow_hits[job.id]
@@ -73,7 +76,27 @@ class CacheChecker:
             if not valid:
                 scheduler._submit(job, reason="invalid cached value")
                 continue
-            self._hit(job, value, CacheResult.SINGLE, None)
+            hits.append((job, value, value_hash))
+        self._settle_hits(hits)
+
+    def _settle_hits(self, hits: list[tuple[Job, Any, str]]) -> None:
+        """Single-reduction hits. A leaf result's call node is fully determined now, so one
+        query tells which are already recorded and need no rewriting."""
+        leaf_calls: dict[str, str] = {}
+        for job, value, value_hash in hits:
+            if not contains_expression(value):
+                leaf_calls[job.id] = hash_call_node(job.task.hash, job.args_hash, value_hash, [])
+        known = (
+            self.scheduler.backend.get_existing_call_nodes(list(leaf_calls.values()))
+            if leaf_calls
+            else set()
+        )
+        for job, value, _ in hits:
+            call_hash = leaf_calls.get(job.id)
+            if call_hash is not None and call_hash in known:
+                self._hit(job, value, CacheResult.SINGLE, None, recorded_call=call_hash)
+            else:
+                self._hit(job, value, CacheResult.SINGLE, None)
 
     def _ultimate_lookup(self, job: Job) -> tuple[Any, str] | None:
         scheduler = self.scheduler
@@ -94,7 +117,14 @@ class CacheChecker:
             return value, hit.call_hash
         return None
 
-    def _hit(self, job: Job, value: Any, kind: CacheResult, call_hash: str | None) -> None:
+    def _hit(
+        self,
+        job: Job,
+        value: Any,
+        kind: CacheResult,
+        call_hash: str | None,
+        recorded_call: str | None = None,
+    ) -> None:
         scheduler = self.scheduler
         job.was_cached = True
         job.cache_type = kind
@@ -105,6 +135,9 @@ class CacheChecker:
         scheduler.report.cached(job)
         if kind == CacheResult.ULTIMATE:
             scheduler._finish_job(job, value, call_hash=call_hash)
+        elif recorded_call is not None:
+            job.subtree_tasks = {job.task.hash}
+            scheduler._finish_job(job, value, call_hash=recorded_call, recorded=True)
         else:
             scheduler._resolve_result(job, value)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import random
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -9,6 +11,15 @@ if TYPE_CHECKING:
     from redun.expression import TaskExpression
     from redun.promise import Promise
     from redun.task import Task
+
+
+# Seeded once from the OS: ids need uniqueness, not secrecy, and urandom per job is slow.
+_rng = random.Random(int.from_bytes(os.urandom(16), "big"))
+
+
+def new_job_id() -> str:
+    """A version-4 UUID without a system call per job (ids need uniqueness, not secrecy)."""
+    return str(uuid.UUID(int=_rng.getrandbits(128), version=4))
 
 
 class Execution:
@@ -64,7 +75,7 @@ class Job:
         parent_job: Job | None = None,
         execution: Execution | None = None,
     ) -> None:
-        self.id = id or str(uuid.uuid4())
+        self.id = id or new_job_id()
         self.task = task
         self.task_name = task.fullname
         self.expr = expr

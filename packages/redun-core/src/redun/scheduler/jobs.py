@@ -236,11 +236,22 @@ class JobRunner:
         else:
             self._finish_job(job, result)
 
-    def _finish_job(self, job: Job, value: Any, call_hash: str | None = None) -> None:
+    def _finish_job(
+        self,
+        job: Job,
+        value: Any,
+        call_hash: str | None = None,
+        recorded: bool = False,
+    ) -> None:
+        """Settle a job with its ultimate value and record its call node.
+
+        ``recorded`` means the call node is known to be in the backend already (a cached
+        leaf job): only the job's own row is written then.
+        """
         registry = self.type_registry
         recorder = self.recorder
         prov = job.options.get("prov") is not False
-        if prov:
+        if prov and not recorded:
             result_hash, result_rows = recorder.value_row(value)
         else:
             result_hash, result_rows = registry.get_hash(value), []
@@ -256,9 +267,10 @@ class JobRunner:
                     subtree |= child.subtree_tasks
             job.subtree_tasks = subtree
         if prov:
-            recorder.call_node(
-                job, call_hash, result_hash, result_rows, children, self._arg_records(job)
-            )
+            if not recorded:
+                recorder.call_node(
+                    job, call_hash, result_hash, result_rows, children, self._arg_records(job)
+                )
             recorder.job_ended(job)
         job.status = "CACHED" if job.was_cached else "DONE"
         self.report.finished(job)

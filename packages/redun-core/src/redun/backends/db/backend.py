@@ -218,7 +218,20 @@ class RedunBackendDb(RedunBackend):
                 query = select(table.c.eval_hash, table.c.value_hash).where(
                     table.c.eval_hash.in_(part)
                 )
-                found.update(tuple(row) for row in conn.execute(query))
+                found.update(tuple(row) for row in conn.execute(query).all())
+        return found
+
+    def get_existing_call_nodes(self, call_hashes: Sequence[str]) -> set[str]:
+        from sqlalchemy import select
+
+        from redun.backends.db.models import CallNode
+
+        table = CallNode.__table__
+        found: set[str] = set()
+        with self.transaction() as conn:
+            for part in chunks(list(dict.fromkeys(call_hashes))):
+                query = select(table.c.call_hash).where(table.c.call_hash.in_(part))
+                found.update(row[0] for row in conn.execute(query).all())
         return found
 
     def get_values(self, value_hashes: Sequence[str]) -> dict[str, tuple[str, str, bytes]]:
@@ -233,7 +246,7 @@ class RedunBackendDb(RedunBackend):
                 query = select(table.c.value_hash, table.c.type, table.c.format, table.c.value)
                 for value_hash, type_name, fmt, data in conn.execute(
                     query.where(table.c.value_hash.in_(part))
-                ):
+                ).all():
                     found[value_hash] = (type_name, fmt, data)
         return found
 

@@ -83,6 +83,9 @@ class Batch:
         self.inserts: dict[str, list[dict[str, Any]]] = {m.__tablename__: [] for m in INSERT_ORDER}
         self.values: dict[str, dict[str, Any]] = {}
         self.job_ends: list[dict[str, Any]] = []
+        # Jobs inserted by this batch: an end row for one of them fills in the insert
+        # instead of costing a separate UPDATE (most jobs start and end within a batch).
+        self._jobs: dict[str, dict[str, Any]] = {}
         self.execution_updates: list[dict[str, Any]] = []
         self.stale_tags: list[dict[str, Any]] = []
 
@@ -110,9 +113,14 @@ class Batch:
             job = row._asdict()
             job.update(end_time=None, call_hash=None)
             ins["job"].append(job)
+            self._jobs[row.id] = job
         elif isinstance(row, ExecutionRow):
             ins["execution"].append(row._asdict())
         elif isinstance(row, JobEndRow):
+            started = self._jobs.get(row.id)
+            if started is not None:
+                started.update(call_hash=row.call_hash, end_time=row.end_time, cached=row.cached)
+                return
             self.job_ends.append(
                 {
                     "b_id": row.id,

@@ -115,6 +115,11 @@ def configure_cli_logging() -> None:
 @click.option("--no-prov", is_flag=True, help="Do not record provenance for the root task.")
 @click.option("--dryrun", is_flag=True, help="Replay the cache; stop at the first uncached job.")
 @click.option("--pdb", "use_pdb", is_flag=True, help="Start the debugger on a task error.")
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="After a task fails, let every independent branch finish before failing.",
+)
 @click.option("--rerun", is_flag=True, help="TASK is a job or execution id to run again.")
 @click.option("-o", "--option", "options", multiple=True, metavar="K=V", help="Root task option.")
 @click.option("-t", "--tag", "tags", multiple=True, metavar="K=V", help="Execution tag (JSON).")
@@ -142,6 +147,7 @@ def run_command(
     no_prov: bool,
     dryrun: bool,
     use_pdb: bool,
+    keep_going: bool,
     rerun: bool,
     options: tuple[str, ...],
     tags: tuple[str, ...],
@@ -227,6 +233,7 @@ def run_command(
         context=context or None,
         execution_id=execution_id,
         use_pdb=use_pdb,
+        keep_going=keep_going,
     )
     for handler in logging.getLogger("redun").handlers:
         handler.flush()
@@ -240,6 +247,7 @@ def _execute(
     kwargs: dict[str, Any],
     argv: list[str],
     use_pdb: bool,
+    keep_going: bool = False,
     **run_kwargs: Any,
 ) -> Any:
     """Build the scheduler from the repository's config and run ``task(*args, **kwargs)``."""
@@ -252,6 +260,7 @@ def _execute(
     logger.info("redun :: version %s", _version())
     logger.info("config dir: %s", state.config_dir())
     scheduler = setup_scheduler(config, state.setup_args)
+    scheduler.keep_going = keep_going
     db_uri = config.get("backend", {}).get("db_uri", "sqlite")
     # A local SQLite repository is ours to upgrade; a shared database is not (upstream too).
     scheduler.load(migrate=True if db_uri.startswith("sqlite") else None)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from redun.promise import Promise
-from redun.scheduler.context_values import get_context_value, merge_dicts
+from redun.scheduler.context_values import get_context_value
 from redun.task import scheduler_task, task
 
 if TYPE_CHECKING:
@@ -130,13 +130,9 @@ def get_context(
 
 
 def job_context(scheduler: Scheduler, job: Job | None) -> dict:
-    overrides = []
-    while job is not None:
-        override = job.options.get("_context_override")
-        if override:
-            overrides.append(override)
-        job = job.parent_job
-    return merge_dicts([scheduler.context, *reversed(overrides)])
+    if job is None:
+        return scheduler.context
+    return job._context or {}
 
 
 @scheduler_task(namespace="redun", version="1")

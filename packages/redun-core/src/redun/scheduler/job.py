@@ -64,6 +64,7 @@ class Job:
         "arg_upstreams",
         "subtree_tasks",
         "start_time",
+        "handle_forks",
         "_context",
     )
 
@@ -98,6 +99,8 @@ class Job:
         self.arg_upstreams: list[tuple[int | None, str | None, tuple[str, ...]]] = []
         self.subtree_tasks: set[str] | None = None
         self.start_time: Any = None
+        # Handle hash -> times it was passed to a child call (its fork key).
+        self.handle_forks: dict[str, int] = {}
         self._context: dict | None = None
         if parent_job is not None:
             parent_job.child_jobs.append(self)

@@ -33,9 +33,9 @@ JobInfo.__module__ = "redun.scheduler"
 
 
 def fill_job_info(job: Job, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Replace JobInfo placeholders (eval/args hashes are filled after hashing)."""
+    """Replace JobInfo placeholders with the job's identity (after hashing: never hashed)."""
     return {
-        key: JobInfo(job.execution_id, job.id, options=dict(job.options))
+        key: JobInfo(job.execution_id, job.id, job.eval_hash, job.args_hash, dict(job.options))
         if isinstance(value, JobInfo)
         else value
         for key, value in kwargs.items()

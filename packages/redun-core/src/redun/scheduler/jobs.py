@@ -9,10 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 from redun.hashing import hash_arguments, hash_call_node, hash_struct
 from redun.promise import Promise
+from redun.scheduler.context_values import merge_dicts
 from redun.scheduler.errors import ErrorValue, Traceback
 from redun.scheduler.evaluation import contains_expression, iter_task_expressions
 from redun.scheduler.job_info import JobInfo, fill_job_info
 from redun.scheduler.limits import parse_job_limits
+from redun.scheduler.processing import postprocess_result, preprocess_args
 from redun.scheduler.recording import utcnow
 from redun.scheduler.report import format_job_call
 from redun.task import CacheScope
@@ -69,33 +71,40 @@ class JobRunner:
             options["prov"] = False
         job.options = options
 
-        # Omitted defaults join the kwargs (so f(1) and f(1, b=2) share a cache key).
-        names, defaults = _signature_defaults(task)
-        kwargs = expr.kwargs
-        if defaults:
-            bound = set(names[: len(expr.args)]) | set(kwargs)
-            missing = {name: value for name, value in defaults if name not in bound}
-            if missing:
-                kwargs = {**kwargs, **missing}
-        args = expr.args
-        if contains_expression(args) or contains_expression(kwargs):
-            arg_promise = self.evaluator.evaluate((args, kwargs), job.parent_job)
-            arg_promise.then(
-                lambda evaluated: self._on_args_ready(job, evaluated[0], evaluated[1]),
-                lambda error: self._fail_job(job, error, None),
-            )
+        # Context: the parent's (or the execution's), then this call's overrides.
+        parent_context = parent._context if parent is not None else self.context
+        override = options.get("_context_override")
+        if override:
+            job._context = merge_dicts([parent_context or {}, override])
         else:
-            self._on_args_ready(job, args, kwargs)
+            job._context = parent_context or None
+
+        # Omitted defaults join the kwargs (so f(1) and f(1, b=2) share a cache key).
+        # They are evaluated in the child's context (e.g. get_context() as a default).
+        names, defaults = _signature_defaults(task)
+        args, kwargs = expr.args, expr.kwargs
+        missing: dict = {}
+        if defaults:
+            bound = set(names[: len(args)]) | set(kwargs)
+            missing = {name: value for name, value in defaults if name not in bound}
+        lazy_args = contains_expression(args) or contains_expression(kwargs)
+        lazy_defaults = bool(missing) and contains_expression(missing)
+        if not lazy_args and not lazy_defaults:
+            self._on_args_ready(job, args, {**kwargs, **missing} if missing else kwargs)
+            return
+        given = self.evaluator.evaluate((args, kwargs), job.parent_job)
+        filled = self.evaluator.evaluate(missing, job) if lazy_defaults else missing
+        Promise.all([given, filled]).then(
+            lambda done: self._on_args_ready(job, done[0][0], {**done[0][1], **done[1]}),
+            lambda error: self._fail_job(job, error, None),
+        )
 
     def _on_args_ready(self, job: Job, args: tuple, kwargs: dict) -> None:
         registry = self.type_registry
         task = job.task
         options = job.options
         try:
-            if any(isinstance(v, JobInfo) for v in kwargs.values()):
-                kwargs = fill_job_info(job, kwargs)
-            args = tuple(registry.preprocess(arg, {}) for arg in args)
-            kwargs = {key: registry.preprocess(value, {}) for key, value in kwargs.items()}
+            args, kwargs = preprocess_args(registry, job, args, kwargs)
             config_args = options.get("config_args")
             hash_kwargs = kwargs
             if config_args or any(isinstance(v, JobInfo) for v in kwargs.values()):
@@ -109,6 +118,10 @@ class JobRunner:
             self._fail_job(job, error, None)
             return
         job.eval_hash = hash_struct(["Eval", task.hash, job.args_hash])
+        if job._context:
+            job.context_hash = registry.get_hash(job._context)
+        if any(isinstance(v, JobInfo) for v in kwargs.values()):
+            kwargs = fill_job_info(job, kwargs)
         job.args, job.kwargs = args, kwargs
         job.limits = parse_job_limits(options.get("limits"))
         job.start_time = utcnow()
@@ -162,6 +175,9 @@ class JobRunner:
             self.logger.info(f"Dryrun Job {job.id[:8]}:  {format_job_call(job)} ({reason})")
             self.report.dryrun(job)
             return
+        if self._stopping:
+            # The workflow already failed and we are not keeping going.
+            return
         if job.limits and not self.limits.try_acquire(job.limits):
             self.limits.waiting.append(job)
             return
@@ -213,7 +229,7 @@ class JobRunner:
     def _on_job_done(self, job: Job, result: Any) -> None:
         self._release(job)
         try:
-            result = self.type_registry.postprocess(result, {"pre_call_hash": None})
+            result = postprocess_result(self.type_registry, job, result)
         except Exception as error:
             self._fail_job(job, error, None)
             return
@@ -271,6 +287,8 @@ class JobRunner:
                 recorder.call_node(
                     job, call_hash, result_hash, result_rows, children, self._arg_records(job)
                 )
+                if job._context:
+                    recorder.call_node_context(call_hash, job._context)
             recorder.job_ended(job)
         job.status = "CACHED" if job.was_cached else "DONE"
         self.report.finished(job)
@@ -304,11 +322,13 @@ class JobRunner:
             except Exception:  # pragma: no cover
                 pass
         job.status = "FAILED"
+        job.result = error
         self.report.failed(job)
-        if not self._failed:
-            self._failed.append(job)
+        if not any(child.status == "FAILED" for child in job.child_jobs):
+            # Where the error started (parents failing because of it are not re-reported).
             self.logger.error(f"*** Reject Job {job.id[:8]}:  {format_job_call(job)}:")
             self.logger.error(f"*** {type(error).__name__}: {error}")
+        self._failed.append(job)
         if job.eval_hash is not None and job.options.get("prov") is not False:
             error_value = ErrorValue(error, trace)
             try:

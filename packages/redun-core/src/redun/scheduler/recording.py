@@ -174,6 +174,22 @@ class Recorder:
         )
         self.backend.write(rows)
 
+    def call_node_context(self, call_hash: str, context: dict) -> None:
+        """The context a call ran with: a value, tagged ``redun.context`` on the call node."""
+        if not self.enabled:
+            return
+        context_hash, rows = self.value_row(context)
+        rows.append(
+            TagRow(
+                hash_tag(call_hash, "redun.context", context_hash, []),
+                "CallNode",
+                call_hash,
+                "redun.context",
+                context_hash,
+            )
+        )
+        self.backend.write(rows)
+
     def job_ended(self, job: Job) -> None:
         if not self.enabled:
             return

@@ -85,6 +85,8 @@ class Scheduler(JobRunner):
         self.execution: Execution | None = None
         self.report = StatusReport()
         self.context: dict = {}
+        # Let independent branches run to completion after a failure (--keep-going).
+        self.keep_going = False
         # None: a live status table when stderr is a terminal.
         self._live_display: bool | None = None
         self._reset_execution_state()
@@ -106,6 +108,7 @@ class Scheduler(JobRunner):
         self._dryrun = False
         self._use_cache = True
         self._failed: list[Job] = []
+        self._stopping = False
         self.evaluator.reset()
         self.cache.reset()
         self.report = StatusReport()
@@ -217,10 +220,30 @@ class Scheduler(JobRunner):
             self.logger.info("Dryrun: Additional jobs would run.")
             raise DryRunResult("dry run stopped: some jobs are not cached and would have to run")
         if promise.is_rejected:
+            self._settle_after_failure()
             error = promise.error
             self._log_failure(error)
             raise error
         return promise.value
+
+    def _settle_after_failure(self) -> None:
+        """After the workflow failed: let running jobs finish and be recorded (so a rerun
+        finds them cached). With ``keep_going``, independent branches also keep starting
+        new jobs until nothing is left to run; otherwise nothing new is dispatched."""
+        if not self.keep_going:
+            self._stopping = True
+        while True:
+            self._drain_events()
+            if self.cache.has_pending():
+                self.cache.process_pending()
+                continue
+            if self._running == 0 and self.events.empty():
+                return
+            try:
+                event = self.events.get(timeout=1.0)
+            except queue.Empty:
+                continue
+            event()
 
     def _drain_events(self) -> None:
         get = self.events.get_nowait
@@ -307,6 +330,15 @@ class Scheduler(JobRunner):
 
     # -- failure reporting ----------------------------------------------------------------
     def _log_failure(self, error: BaseException) -> None:
+        failed_ids = {job.id for job in self._failed}
+        leaves = [
+            job for job in self._failed if not any(c.id in failed_ids for c in job.child_jobs)
+        ]
+        if len(leaves) > 1:
+            self.logger.error(f"*** {len(leaves)} jobs failed:")
+            for job in leaves:
+                job_error = getattr(job, "result", None)
+                self.logger.error(f"***   Job {job.id[:8]}: {format_job_call(job)}: {job_error!r}")
         self.logger.error("*** Execution failed. Traceback (most recent task last):")
         for job in self._failure_chain():
             self.logger.error(f"  Job {job.id[:8]}: {format_job_call(job)}")

@@ -1,0 +1,66 @@
+"""Pre- and post-processing of the Values crossing a task boundary.
+
+Arguments are preprocessed before a task body sees them (a Handle forks, a staged file
+is prepared) and results postprocessed after (a Handle advances, an output File is
+re-hashed). Plain values skip all of this, which is the common case by far.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from redun.value import Value
+from redun.value.nested import map_nested_value
+
+if TYPE_CHECKING:
+    from redun.scheduler.job import Job
+    from redun.value import TypeRegistry
+
+_PLAIN = frozenset({int, str, float, bytes, bool, type(None)})
+
+
+def _has_values(value: Any) -> bool:
+    value_type = type(value)
+    if value_type in _PLAIN:
+        return False
+    if isinstance(value, Value):
+        return True
+    if value_type in (list, tuple, set, dict) or hasattr(value, "__dataclass_fields__"):
+        from redun.value.nested import iter_nested_value
+
+        return any(
+            isinstance(item, Value) or type(item) not in _PLAIN for item in iter_nested_value(value)
+        )
+    return True
+
+
+def preprocess_args(
+    registry: TypeRegistry, job: Job, args: tuple, kwargs: dict
+) -> tuple[tuple, dict]:
+    """Preprocess every nested value of the arguments; Handles get their call order."""
+    if not _has_values(args) and not _has_values(kwargs):
+        return args, kwargs
+    parent = job.parent_job
+
+    def process(value: Any) -> Any:
+        if type(value) in _PLAIN:
+            return value
+        preprocess_args: dict = {}
+        if parent is not None and getattr(value, "__handle__", None) is not None:
+            forks = parent.handle_forks
+            key = value.get_hash()
+            call_order = forks.get(key, 0)
+            forks[key] = call_order + 1
+            preprocess_args = {"call_order": call_order}
+        return registry.preprocess(value, preprocess_args)
+
+    new_args, new_kwargs = map_nested_value(process, (args, kwargs))
+    return tuple(new_args), new_kwargs
+
+
+def postprocess_result(registry: TypeRegistry, job: Job, result: Any) -> Any:
+    """Postprocess every nested value of a task's result (``pre_call_hash`` for Handles)."""
+    if not _has_values(result):
+        return result
+    postprocess_args = {"pre_call_hash": job.eval_hash}
+    return map_nested_value(lambda value: registry.postprocess(value, postprocess_args), result)

@@ -236,3 +236,20 @@ def test_recursion_is_linear_thanks_to_cse(make_scheduler, job_rows):
 
     assert make_scheduler().run(fib(20)) == 6765
     assert len(job_rows()) < 200
+
+
+def test_dryrun_explains_each_miss(make_scheduler, caplog):
+    @task()
+    def step(x: int):
+        return x * 2
+
+    @task()
+    def main(n: int):
+        return [step(i) for i in range(n)]
+
+    make_scheduler().run(main(1))
+    with caplog.at_level("INFO", logger="redun"), pytest.raises(DryRunResult):
+        make_scheduler().run(main(2), dryrun=True)
+    text = caplog.text
+    assert "Existing task 'test_evaluation.main()' is called with new arguments" in text
+    assert "Dryrun Job" in text

@@ -58,5 +58,11 @@ class RedunBackend(ABC):
         them). The default, "none", is always correct, just slower."""
         return set()
 
+    def explain_cache_miss(
+        self, name: str, namespace: str, task_hash: str, args_hash: str
+    ) -> dict[str, Any] | None:
+        """Why a call is not cached: ``{"reason": "new_task" | "new_args" | "new_call"}``."""
+        return None
+
     def get_db_version(self) -> Any:  # pragma: no cover - optional
         raise NotImplementedError

@@ -6,11 +6,14 @@ evaluate (only the chosen branch of ``cond``; the recovery of ``catch`` only on 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from redun.expression import ValueExpression
+from redun.hashing import hash_eval
 from redun.promise import Promise
 from redun.scheduler.context_values import get_context_value
-from redun.task import scheduler_task, task
+from redun.task import CacheScope, scheduler_task, task
 
 if TYPE_CHECKING:
     from redun.expression import SchedulerExpression
@@ -59,7 +62,13 @@ def catch(
     expr: Any,
     *catch_args: Any,
 ) -> Promise:
-    """``catch(expr, ErrorClass, recover, ...)``: a lazy try/except."""
+    """``catch(expr, ErrorClass, recover, ...)``: a lazy try/except.
+
+    The cache entry (keyed by catch's own eval hash) is written only once ``expr``
+    succeeded or its error was recovered, and it stores the expression that succeeded
+    (``expr`` or ``recover(error)``): a rerun replays that, so a recovered error's
+    failing task does not run again, and an unhandled error is never cached.
+    """
     if len(catch_args) % 2 != 0:
         return Promise.rejected(
             TypeError("catch() takes pairs of (exception class, recover task) after the expression")
@@ -71,14 +80,36 @@ def catch(
             return Promise.rejected(
                 TypeError(f"catch() needs exception classes, got {error_class!r}")
             )
+    try:
+        eval_hash, args_hash = hash_eval(
+            scheduler.type_registry, catch.hash, (expr, *catch_args), {}
+        )
+    except Exception:
+        eval_hash = args_hash = None
+
+    def remember(value: Any) -> Callable[[Any], Any]:
+        def on_done(result: Any) -> Any:
+            if eval_hash is not None:
+                scheduler.set_cache(eval_hash, catch, args_hash, value)
+            return result
+
+        return on_done
 
     def recover(error: Any) -> Any:
         for error_class, recover_task in pairs:
             if _matches(error, error_class):
-                return scheduler.evaluate(recover_task(error), parent_job=parent_job)
+                recover_expr = recover_task(ValueExpression(error))
+                return scheduler.evaluate(recover_expr, parent_job=parent_job).then(
+                    remember(recover_expr)
+                )
         raise error
 
-    return scheduler.evaluate(expr, parent_job=parent_job).then(None, recover)
+    scope = CacheScope(scheduler_expr._options.get("cache_scope", CacheScope.BACKEND))
+    if eval_hash is not None and scope != CacheScope.NONE:
+        hit, cached_expr = scheduler.check_eval_cache(eval_hash)
+        if hit:
+            return scheduler.evaluate(cached_expr, parent_job=parent_job).then(None, recover)
+    return scheduler.evaluate(expr, parent_job=parent_job).then(remember(expr), recover)
 
 
 @scheduler_task(namespace="redun", version="1")

@@ -172,7 +172,9 @@ class JobRunner:
     # -- submission --------------------------------------------------------------------
     def _submit(self, job: Job, reason: str = "new") -> None:
         if self._dryrun:
-            self.logger.info(f"Dryrun Job {job.id[:8]}:  {format_job_call(job)} ({reason})")
+            self._log_miss(job)
+            executor = job.options.get("executor", "default")
+            self.logger.info(f"Dryrun Job {job.id[:8]}:  {format_job_call(job)} on {executor}")
             self.report.dryrun(job)
             return
         if self._stopping:
@@ -182,6 +184,34 @@ class JobRunner:
             self.limits.waiting.append(job)
             return
         self._dispatch(job)
+
+    def _log_miss(self, job: Job) -> None:
+        task = job.task
+        try:
+            reason = self.backend.explain_cache_miss(
+                task.name, task.namespace, task.hash, job.args_hash
+            )
+        except Exception:
+            reason = None
+        kind = (reason or {}).get("reason")
+        hashes = f"task_hash={task.hash[:8]}, args_hash={job.args_hash[:8]}"
+        if kind == "new_task":
+            text = (
+                f"New task '{task.fullname}()' with previous arguments "
+                f"(task_hash={reason['call_task_hash'][:8]} --> {task.hash[:8]}, "
+                f"args_hash={job.args_hash[:8]})."
+            )
+        elif kind == "new_args":
+            text = (
+                f"Existing task '{task.fullname}()' is called with new arguments "
+                f"(task_hash={task.hash[:8]}, "
+                f"args_hash={reason['call_args_hash'][:8]} --> {job.args_hash[:8]})."
+            )
+        elif kind == "new_call":
+            text = f"New task '{task.fullname}()' is called with new arguments ({hashes})."
+        else:
+            text = f"Cannot determine reason for cache miss of '{task.fullname}()' ({hashes})."
+        self.logger.info(f"Miss   Job {job.id[:8]}:  {text}")
 
     def _dispatch(self, job: Job) -> None:
         executor_name = job.options.get("executor", "default")

@@ -133,6 +133,16 @@ class Recorder:
         rows.append(EvaluationRow(job.eval_hash, job.task.hash, job.args_hash or "", value_hash))
         self.backend.write(rows)
 
+    def cache_entry(self, task: Task, eval_hash: str, args_hash: str, value: Any) -> None:
+        """An evaluation row written by a scheduler task (``catch``) for itself."""
+        if not self.enabled:
+            return
+        rows = self.task_rows(task)
+        value_hash, value_rows = self.value_row(value)
+        rows.extend(value_rows)
+        rows.append(EvaluationRow(eval_hash, task.hash, args_hash, value_hash))
+        self.backend.write(rows)
+
     def call_node(
         self,
         job: Job,

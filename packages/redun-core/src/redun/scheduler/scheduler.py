@@ -285,6 +285,30 @@ class Scheduler(JobRunner):
         """Evaluate an expression within the running execution (for scheduler tasks)."""
         return self.evaluator.evaluate(expr, parent_job)
 
+    # -- cache access for scheduler tasks ---------------------------------------------------
+    def check_eval_cache(self, eval_hash: str) -> tuple[bool, Any]:
+        """A valid single-reduction cache entry for ``eval_hash``, if reads are allowed."""
+        if not self._use_cache:
+            return False, None
+        value_hash = self.backend.get_evaluations([eval_hash]).get(eval_hash)
+        row = self.backend.get_values([value_hash]).get(value_hash) if value_hash else None
+        if row is None or row[0] == "redun.ErrorValue":
+            return False, None
+        try:
+            value = self.type_registry.deserialize(row[0], row[2])
+        except Exception:
+            return False, None
+        if not self.type_registry.is_valid_nested(value):
+            return False, None
+        return True, value
+
+    def set_cache(self, eval_hash: str, task: Any, args_hash: str, value: Any) -> None:
+        """Record a single-reduction cache entry (for scheduler tasks with custom caching)."""
+        try:
+            self.recorder.cache_entry(task, eval_hash, args_hash, value)
+        except Exception as error:  # an unpicklable value is simply not cached
+            self.logger.debug("not caching %s: %s", eval_hash[:8], error)
+
     # -- executor callbacks (any thread) --------------------------------------------------
     def done_job(self, job: Job, result: Any) -> None:
         self.events.put(lambda: self._on_job_done(job, result))

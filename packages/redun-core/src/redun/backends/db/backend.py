@@ -121,7 +121,7 @@ class RedunBackendDb(RedunBackend):
 
     def load(self, migrate: bool | None = None) -> None:
         """Connect; create a missing schema, migrate an old one if allowed, refuse a new one."""
-        from redun.backends.db.migrate import create_schema, table_names
+        from redun.backends.db.migrate import table_names
         from redun.backends.db.versions import read_db_version
 
         if self._loaded:
@@ -134,12 +134,7 @@ class RedunBackendDb(RedunBackend):
                 names = table_names(conn)
                 version = read_db_version(conn, names)
                 if version == NULL_VERSION:
-                    if names:
-                        raise BackendError(
-                            f"database {self.where} has tables but is not a redun database; "
-                            "point [backend] db_uri at another file"
-                        )
-                    create_schema(conn)
+                    self._create_schema(conn, names)
                     version = LATEST
         if not is_compatible(version):
             self._upgrade_or_refuse(version, self.automigrate if migrate is None else migrate)
@@ -147,6 +142,21 @@ class RedunBackendDb(RedunBackend):
             enable_wal(self.connect())
         self._start_writer()
         self._loaded = True
+
+    def _create_schema(self, conn: Connection, names: set[str]) -> None:
+        """Create the latest schema in an empty database; refuse one holding other tables.
+
+        Runs inside the write-locked transaction of ``load`` (dialects override it to say
+        what "another database" means for them).
+        """
+        from redun.backends.db.migrate import create_schema
+
+        if names:
+            raise BackendError(
+                f"database {self.where} has tables but is not a redun database; "
+                "point [backend] db_uri at another file"
+            )
+        create_schema(conn)
 
     def _upgrade_or_refuse(self, version: DBVersionInfo, migrate: bool) -> None:
         if version.major > MAX_MAJOR:
@@ -220,6 +230,13 @@ class RedunBackendDb(RedunBackend):
                 )
                 found.update(tuple(row) for row in conn.execute(query).all())
         return found
+
+    def explain_cache_miss(
+        self, name: str, namespace: str, task_hash: str, args_hash: str
+    ) -> dict[str, Any] | None:
+        from redun.backends.db.explain import explain_cache_miss
+
+        return explain_cache_miss(self, name, namespace, task_hash, args_hash)
 
     def get_existing_call_nodes(self, call_hashes: Sequence[str]) -> set[str]:
         from sqlalchemy import select

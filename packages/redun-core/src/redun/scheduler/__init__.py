@@ -12,6 +12,8 @@ from redun.scheduler.job import Execution, Job
 from redun.scheduler.job_info import JobInfo
 from redun.scheduler.root import root_task
 from redun.scheduler.scheduler import Scheduler
+from redun.scheduler.subrun import subrun
+from redun.scheduler.threads import Thread, fork_thread, join_thread
 from redun.task import scheduler_task
 
 
@@ -57,7 +59,11 @@ __all__ = [
     "Promise",
     "Scheduler",
     "SchedulerError",
+    "Thread",
     "Traceback",
+    "fork_thread",
+    "join_thread",
+    "subrun",
     "get_backend_from_config",
     "get_current_scheduler",
     "root_task",

@@ -28,6 +28,8 @@ class Execution:
     def __init__(self, id: str | None = None) -> None:
         self.id = id or str(uuid.uuid4())
         self.job: Job | None = None
+        # Set when this run extends another execution under one of its jobs (subrun).
+        self.parent_job_id: str | None = None
 
     def __repr__(self) -> str:
         return f"Execution(id={self.id[:8]})"

@@ -118,7 +118,9 @@ class Recorder:
             JobStartRow(
                 job.id,
                 job.execution_id or "",
-                job.parent_job.id if job.parent_job else None,
+                job.parent_job.id
+                if job.parent_job
+                else (job.execution.parent_job_id if job.execution else None),
                 job.task.hash,
                 job.start_time or utcnow(),
             )

@@ -103,6 +103,8 @@ class Scheduler(JobRunner):
 
     def _reset_execution_state(self) -> None:
         self._expr_jobs: dict[int, tuple[TaskExpression, Promise]] = {}
+        # fork_thread evaluations by expression hash.
+        self.threads: dict[str, Promise] = {}
         self._cse: dict[tuple[str, str | None], Job] = {}
         self._running = 0
         self._dryrun = False
@@ -123,6 +125,7 @@ class Scheduler(JobRunner):
         tags: Any = (),
         context: dict | None = None,
         execution_id: str | None = None,
+        _parent_job_id: str | None = None,
     ) -> Any:
         """Evaluate ``expr`` to a concrete value; re-raise a task's original exception."""
         self.load()
@@ -133,6 +136,8 @@ class Scheduler(JobRunner):
         if needs_root_task(expr):
             expr = root_task(quote(expr))
         execution = Execution(execution_id)
+        # Extending another execution (subrun): our root hangs under that job.
+        execution.parent_job_id = _parent_job_id
         self.execution = execution
         argv = exec_argv or ["scheduler.run", repr(expr)]
         start = time.time()
@@ -182,7 +187,7 @@ class Scheduler(JobRunner):
     ) -> Any:
         promise = self.evaluator.evaluate(expr, None)
         root = execution.job
-        if root is not None:
+        if root is not None and execution.parent_job_id is None:
             self.recorder.execution(execution.id, root.id, argv)
             self.recorder.tags("Execution", execution.id, self._execution_tags(root, tags))
         last_heartbeat = time.time()
@@ -264,14 +269,25 @@ class Scheduler(JobRunner):
     def extend_run(
         self,
         expr: Any,
-        parent_job_id: str,
+        parent_job_id: str | None,
         dryrun: bool = False,
         cache: bool = True,
         context: dict | None = None,
+        execution_id: str | None = None,
     ) -> dict:
-        """Run ``expr`` as part of an existing execution; return result or error and ids."""
+        """Run ``expr`` under job ``parent_job_id`` of an existing execution (subrun).
+
+        Returns ``{"result": ..., "job_id": ..., "call_hash": ...}`` or ``{"error": ...}``.
+        """
         try:
-            result = self.run(expr, dryrun=dryrun, cache=cache, context=context)
+            result = self.run(
+                expr,
+                dryrun=dryrun,
+                cache=cache,
+                context=context,
+                execution_id=execution_id,
+                _parent_job_id=parent_job_id,
+            )
         except Exception as error:
             return {"error": error, "job_id": None, "call_hash": None}
         root = self.execution.job if self.execution else None

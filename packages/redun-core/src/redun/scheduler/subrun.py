@@ -1,0 +1,112 @@
+"""subrun: evaluate a whole subtree in a child scheduler on another executor.
+
+The child scheduler (for example in a worker process, or one big remote node) records
+into the same repository and extends the parent's execution, so the job tree stitches
+together. Its cache entry is only reused by the ultimate (shallow) check: the child
+itself re-checks the subtree.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+from redun.expression import QuotedExpression, quote
+from redun.promise import Promise
+from redun.scheduler.evaluation import iter_task_expressions
+from redun.scheduler.job_info import JobInfo
+from redun.task import get_task_registry, scheduler_task, task
+
+if TYPE_CHECKING:
+    from redun.expression import SchedulerExpression
+    from redun.scheduler.job import Job
+    from redun.scheduler.scheduler import Scheduler
+
+
+def _modules_of(expr: Any) -> list[tuple[str, str | None]]:
+    """(module name, file path) of every task the expression calls, for the child to import."""
+    registry = get_task_registry()
+    modules: dict[str, str | None] = {}
+    for call in iter_task_expressions(expr):
+        found = registry.get(call.task_name)
+        if found is None:
+            continue
+        name = found.load_module
+        module = sys.modules.get(name)
+        modules[name] = getattr(module, "__file__", None)
+    return list(modules.items())
+
+
+@task(namespace="redun", name="subrun_root_task", version="1", check_valid="shallow")
+def subrun_root_task(
+    expr: QuotedExpression,
+    config: dict,
+    load_modules: list,
+    run_config: dict,
+    job_info: JobInfo = JobInfo(),
+) -> Any:
+    """Run ``expr`` in a new scheduler inside this job (see ``subrun``)."""
+    from redun.executors.process_worker import import_task_module
+    from redun.scheduler.scheduler import Scheduler
+
+    for module_name, module_path in load_modules:
+        import_task_module(module_name, module_path)
+    from redun.config import Config
+
+    scheduler = Scheduler(config=Config.from_dict(config, config_dir=run_config.get("config_dir")))
+    scheduler.load()
+    try:
+        outcome = scheduler.extend_run(
+            expr.eval(),
+            parent_job_id=None if run_config.get("new_execution") else job_info.job_id,
+            execution_id=None if run_config.get("new_execution") else job_info.execution_id,
+            dryrun=run_config.get("dryrun", False),
+            cache=run_config.get("cache", True),
+            context=run_config.get("context"),
+        )
+    finally:
+        scheduler.backend.close()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
+@scheduler_task(namespace="redun", version="1")
+def subrun(
+    scheduler: Scheduler,
+    parent_job: Job,
+    scheduler_expr: SchedulerExpression,
+    expr: Any,
+    executor: str,
+    config: dict | None = None,
+    config_dir: str | None = None,
+    new_execution: bool = False,
+    load_modules: list[str] | None = None,
+    **task_options: Any,
+) -> Promise:
+    """Evaluate ``expr`` in a child scheduler running as one job on ``executor``.
+
+    The child gets this scheduler's config (or ``config`` / ``config_dir``), dry-run and
+    cache settings and context, and imports the modules defining the tasks it calls.
+    """
+    if config is None:
+        if config_dir is not None:
+            from redun.config import load_config
+
+            config = load_config(config_dir, create=False).to_dict()
+        else:
+            config = scheduler.config.to_dict()
+            config_dir = scheduler.config.config_dir
+    modules = _modules_of(expr)
+    modules.extend((name, None) for name in load_modules or ())
+    run_config = {
+        "config_dir": config_dir,
+        "new_execution": new_execution,
+        "dryrun": scheduler._dryrun,
+        "cache": scheduler._use_cache,
+        "context": parent_job._context if parent_job is not None else scheduler.context,
+    }
+    child = subrun_root_task.options(executor=executor, **task_options)(
+        quote(expr), config, modules, run_config
+    )
+    return scheduler.evaluate(child, parent_job=parent_job)

@@ -174,11 +174,10 @@ def run_command(
     from redun.cli.script_import import find_task, import_script, list_tasks
 
     configure_cli_logging()
+    recorded: tuple[tuple, dict] | None = None
     if rerun:
-        raise UsageError(
-            f"--rerun needs a recorded job or execution ('{task_name}'), which this version "
-            "cannot look up yet: run the task with explicit arguments instead"
-        )
+        task_name, recorded_args, recorded_kwargs = _rerun_target(task_name)
+        recorded = (recorded_args, recorded_kwargs)
     if execution_id is not None:
         _check_uuid(execution_id)
 
@@ -205,6 +204,8 @@ def run_command(
 
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
+    if recorded is not None:
+        args, kwargs = list(recorded[0]), dict(recorded[1])
     if input_path:
         args, kwargs = load_input_pickle(input_path)
     args = parsed.args + args[len(parsed.args) :] if parsed.args else args
@@ -239,6 +240,16 @@ def run_command(
         handler.flush()
     if result is not None:
         click.echo(pformat(result))
+
+
+def _rerun_target(id_prefix: str | None) -> tuple[str, tuple, dict]:
+    """``--rerun ID``: the recorded task fullname and arguments (flags given after it win)."""
+    from redun.cli.rerun import recorded_call
+    from redun.cli.state import get_state
+
+    if not id_prefix:
+        raise UsageError("--rerun needs a job or execution id in place of TASK")
+    return recorded_call(get_state().backend(), id_prefix)
 
 
 def _execute(

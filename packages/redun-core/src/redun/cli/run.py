@@ -286,6 +286,9 @@ def _execute(
             _post_mortem(exc)
         detail = " ".join(str(exc).split())
         message = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+        where = getattr(exc, "__redun_job__", None)
+        if where:
+            message = f"{message} (in job {where})"
         raise WorkflowFailed(message) from exc
 
 

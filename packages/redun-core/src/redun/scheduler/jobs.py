@@ -358,6 +358,11 @@ class JobRunner:
             # Where the error started (parents failing because of it are not re-reported).
             self.logger.error(f"*** Reject Job {job.id[:8]}:  {format_job_call(job)}:")
             self.logger.error(f"*** {type(error).__name__}: {error}")
+            if getattr(error, "__redun_job__", None) is None:
+                try:
+                    error.__redun_job__ = f"{job.id[:8]}: {job.task_name}"
+                except Exception:  # pragma: no cover - exceptions with __slots__
+                    pass
         self._failed.append(job)
         if job.eval_hash is not None and job.options.get("prov") is not False:
             error_value = ErrorValue(error, trace)

@@ -429,7 +429,7 @@ def test_input_pickle_supplies_arguments_and_flags_override(hello: Path, redun, 
         (["--execution-id", "not-a-uuid"], "--execution-id 'not-a-uuid' is not a UUID"),
         (["-i", "missing.pkl"], "cannot read --input 'missing.pkl'"),
         (["--context-file", "missing.json"], "cannot read --context-file 'missing.json'"),
-        (["--rerun"], "--rerun needs a recorded job or execution"),
+        (["--rerun"], "no execution, job, call node, task or value has id 'count'"),
     ],
 )
 def test_bad_run_options(hello: Path, redun, captured, argv: list[str], message: str) -> None:

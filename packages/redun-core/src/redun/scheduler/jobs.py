@@ -69,6 +69,9 @@ class JobRunner:
             options["_exported"] = exported
         if parent is not None and parent.options.get("prov") is False:
             options["prov"] = False
+        if task.fullname == "redun.script_task" and options.get("cache_scope") != CacheScope.NONE:
+            # A script's result lives outside redun (files): never replay it from the backend.
+            options["cache_scope"] = CacheScope.CSE
         job.options = options
 
         # Context: the parent's (or the execution's), then this call's overrides.

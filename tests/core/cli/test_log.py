@@ -121,3 +121,107 @@ def test_log_reads_an_upstream_database(tmp_path):
     tree = run(config_dir, "log", "108ffb6a")
     assert "Jobs: 3 (DONE: 3, CACHED: 0, FAILED: 0)" in tree
     assert "  Job 1236ee8f [ DONE ] " in tree and "hello.greeter('Hello', 'World')" in tree
+
+
+# -- real workflows: file paths and the filters of REFERENCE §4 ----------------------
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "backends"))
+from sync_repos import execution_ids, run_workflow  # noqa: E402
+
+
+@pytest.fixture
+def file_repo(tmp_path, monkeypatch):
+    """Two runs of main(out.txt, n) (n=3 tagged env=prod, n=4 tagged env=dev)."""
+    config_dir = str(tmp_path / ".redun")
+    os.makedirs(config_dir)
+    with open(os.path.join(config_dir, "redun.ini"), "w") as handle:
+        handle.write("[backend]\ndb_uri = sqlite:///redun.db\n")
+    monkeypatch.chdir(tmp_path)
+    run_workflow(config_dir, "out.txt", 3, tags=(("env", "prod"),))
+    run_workflow(config_dir, "out.txt", 4, tags=(("env", "dev"),))
+    return config_dir
+
+
+def ids_of(output: str) -> list[str]:
+    return [line.split()[1] for line in output.splitlines() if line.split()]
+
+
+def test_log_path_names_the_producing_job(file_repo):
+    out = run(file_repo, "log", "out.txt").splitlines()
+    assert out[0].startswith("File ") and out[0].split()[2] == "out.txt"
+    assert out[1].startswith("Produced by Job ")
+    job = out[1].split()[-1]
+    assert out[3].startswith(f"  Job {job}") and "synctest.make('out.txt', 4)" in out[3]
+    record = json.loads(run(file_repo, "log", "out.txt", "--format", "json"))
+    assert record["kind"] == "result" and record["job_id"].startswith(job)
+    # An absolute path names the same file.
+    assert run(file_repo, "log", os.path.abspath("out.txt")).splitlines()[1] == out[1]
+
+
+def test_log_path_of_an_unrecorded_file_is_one_line_error(file_repo, capsys):
+    with open("other.txt", "w") as handle:
+        handle.write("x")
+    with pytest.raises(SystemExit):
+        main(["-c", file_repo, "log", "other.txt"])
+    assert capsys.readouterr().err == (
+        "redun: error: no job recorded the file other.txt; "
+        "`redun log --file` lists recorded files\n"
+    )
+
+
+def test_log_file_listing_and_value_filters(file_repo):
+    assert [line.split()[2] for line in run(file_repo, "log", "--file").splitlines()] == ["out.txt"]
+    values = run(file_repo, "log", "--value-type", "redun.File").splitlines()
+    assert len(values) == 2 and all(" redun.File " in line for line in values)
+    assert run(file_repo, "log", "--file-path", "out*", "--count").split() == ["2", "Value"]
+    assert run(file_repo, "log", "--file-path", "nope*", "--count").split() == ["0", "Value"]
+
+
+def test_log_tag_and_exec_tag_filters(file_repo):
+    older, newer = execution_ids(file_repo)
+    dev = run(file_repo, "log", "--tag", "env=dev")
+    assert ids_of(dev.split("\n\n", 1)[1]) == [newer[:8]]
+    assert ids_of(run(file_repo, "log", "--exec", "-t", "env")) == [newer[:8], older[:8]]
+    jobs = run(file_repo, "log", "--job", "--exec-tag", "env=prod").splitlines()
+    assert len(jobs) == 3 and all("'out.txt', 4" not in line for line in jobs)
+    assert run(file_repo, "log", "--job", "--exec-tag", "env=nope") == ""
+
+
+def test_log_exec_id_task_hash_result_and_arg_filters(file_repo):
+    older, _ = execution_ids(file_repo)
+    assert len(run(file_repo, "log", "--job", "--exec-id", older[:8]).splitlines()) == 3
+    task = next(
+        line.split()[1]
+        for line in run(file_repo, "log", "--task").splitlines()
+        if line.endswith("synctest.count ")
+    )
+    by_hash = run(file_repo, "log", "--task-hash", task).splitlines()
+    assert sorted(line.split()[0] for line in by_hash) == ["Job", "Job", "Task"]
+    # The job whose result is the newest file, and the job that took it as an argument.
+    newest = json.loads(run(file_repo, "log", "out.txt", "--format", "json"))["value_hash"]
+    made = run(file_repo, "log", "--result", newest[:10]).splitlines()
+    assert [line.split("  ")[1].split("(")[0] for line in made] == [
+        "synctest.make",
+        "synctest.main",
+    ]
+    used = run(file_repo, "log", "--arg", newest[:10]).splitlines()
+    assert [line.split("  ")[1].split("(")[0] for line in used] == ["synctest.count"]
+
+
+def test_log_failed_job_shows_traceback(tmp_path):
+    from redun import Scheduler, task
+
+    @task(namespace="logtest")
+    def boom(x: int) -> int:
+        raise ValueError(f"bad {x}")
+
+    config_dir = make_repo(tmp_path)
+    db = os.path.join(config_dir, "redun.db")
+    scheduler = Scheduler(config={"backend": {"db_uri": f"sqlite:///{db}"}})
+    with pytest.raises(ValueError):
+        scheduler.run(boom(2))
+    scheduler.backend.close()
+    job = run(config_dir, "log", "--job", "--job-status", "FAILED").split()[1]
+    out = run(config_dir, "log", job)
+    assert "Traceback:\n" in out and 'raise ValueError(f"bad {x}")' in out
+    assert "ValueError: bad 2" in out

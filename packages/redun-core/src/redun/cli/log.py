@@ -19,14 +19,10 @@ from redun.errors import UsageError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from redun.backends.db.queries import ExecutionInfo, JobInfo
+    from redun.backends.db.queries import ExecutionInfo, FileHit, JobInfo
 
 STATUS_WIDTH = 6
 STATUS_COLUMNS = ("PENDING", "RUNNING", "FAILED", "CACHED", "DONE", "TOTAL")
-
-
-def _split(text: str | None) -> list[str]:
-    return [part.strip().upper() for part in (text or "").split(",") if part.strip()]
 
 
 def _time(dt: datetime | None) -> str:
@@ -64,16 +60,24 @@ def _argv(args: str) -> str:
 class LogView:
     """Renders records read through one connection."""
 
-    def __init__(self, conn: Connection, fmt: str, detail: bool) -> None:
+    def __init__(
+        self, conn: Connection, fmt: str, detail: bool, lines: list[str] | None = None
+    ) -> None:
         self.conn = conn
         self.fmt = fmt
         self.detail = detail
+        # Collected for the pager when given, else echoed at once.
+        self.lines = lines
 
     def echo(self, text: str = "", indent: int = 0) -> None:
-        click.echo(" " * indent + text if text else "")
+        line = " " * indent + text if text else ""
+        if self.lines is None:
+            click.echo(line)
+        else:
+            self.lines.append(line)
 
     def json(self, record: dict[str, Any]) -> None:
-        click.echo(json.dumps(record, sort_keys=True, default=str))
+        self.echo(json.dumps(record, sort_keys=True, default=str))
 
     def _id(self, id_: str) -> str:
         return id_ if self.detail else id_[:8]
@@ -198,26 +202,47 @@ class LogView:
             indent,
         )
 
-    def job(self, job_id: str) -> None:
+    def job(self, job_id: str, indent: int = 0) -> None:
         from redun.backends.db.queries import get_jobs
 
         job = get_jobs(self.conn, [job_id])[job_id]
         args = self.call_args([job.call_hash]) if job.call_hash else {}
-        self.job_line(job, args.get(job.call_hash or "", ""), full=True)
+        self.job_line(job, args.get(job.call_hash or "", ""), indent=indent, full=True)
         if self.fmt == "json":
             return
-        self.traceback_line(job)
+        self.traceback_line(job, indent)
         if job.status in ("DONE", "CACHED", "FAILED") and job.end_time:
-            self.echo(f"Duration: {_duration(job.end_time - job.start_time)}")
+            self.echo(f"Duration: {_duration(job.end_time - job.start_time)}", indent)
         self.echo()
         if job.call_hash:
-            self.call_node(job.call_hash, indent=2, show_parents=False)
+            self.call_node(job.call_hash, indent=indent + 2, show_parents=False)
         else:
-            self.echo("CallNode UNKNOWN: Job has not finished or has been killed.", 2)
+            self.echo("CallNode UNKNOWN: Job has not finished or has been killed.", indent + 2)
             self.echo()
-            self.task(job.task_hash, indent=2)
+            self.task(job.task_hash, indent=indent + 2)
+        if job.status == "FAILED" and job.call_hash:
+            self.error_traceback(job.call_hash, indent + 2)
 
-    def traceback_line(self, job: JobInfo) -> None:
+    def error_traceback(self, call_hash: str, indent: int) -> None:
+        """The recorded exception and frames of a failed job."""
+        from redun.backends.db.preview import load_value
+        from redun.backends.db.queries import get_call_node, get_value_rows
+
+        value_hash = get_call_node(self.conn, call_hash).value_hash
+        row = get_value_rows(self.conn, [value_hash]).get(value_hash)
+        ok, error_value = load_value(row.type, row.format, row.value) if row else (False, None)
+        self.echo("Traceback:", indent)
+        traceback = getattr(error_value, "traceback", None) if ok else None
+        if traceback is not None:
+            for line in traceback.format():
+                for part in line.rstrip("\n").splitlines():
+                    self.echo(part, indent)
+        error = getattr(error_value, "error", None) if ok else None
+        if error is not None:
+            self.echo(f"{type(error).__name__}: {error}", indent)
+        self.echo()
+
+    def traceback_line(self, job: JobInfo, indent: int = 0) -> None:
         from redun.backends.db.queries import get_jobs
 
         stack = [job]
@@ -233,7 +258,7 @@ class LogView:
         if len(stack) > 1:
             parts.append(f"Job {stack[-1].id[:8]} {stack[-1].task_name.rsplit('.', 1)[-1]} > ")
         parts.append(f"Job {job.id[:8]} {job.task_name.rsplit('.', 1)[-1]}")
-        self.echo("Traceback: " + "".join(parts))
+        self.echo("Traceback: " + "".join(parts), indent)
 
     # -- call nodes, tasks, values ---------------------------------------------------
 
@@ -286,6 +311,36 @@ class LogView:
         self.echo(f"Value {value_hash} {row.type} ")
         self.echo(text)
 
+    # -- files -----------------------------------------------------------------------
+
+    def file_lines(self, files: list[tuple[str, str]]) -> None:
+        """One line per recorded path (the newest hash of a path is not singled out)."""
+        from redun.backends.db.queries import get_tags
+
+        tags = get_tags(self.conn, [value_hash for value_hash, _ in files])
+        previous = None
+        for value_hash, path in files:
+            if path == previous:
+                continue
+            previous = path
+            if self.fmt == "json":
+                self.json({"_type": "File", "value_hash": value_hash, "path": path})
+            else:
+                self.echo(f"File {value_hash[:8]} {path} {_tags(tags.get(value_hash, []))}")
+
+    def file(self, hit: FileHit) -> None:
+        """A file path: the job that produced it (or consumed it), in detail."""
+        if self.fmt == "json":
+            self.json({"_type": "File", **hit._asdict()})
+            return
+        self.file_lines([(hit.value_hash, hit.path)])
+        if hit.job_id is None:
+            return
+        verb = "Produced" if hit.kind == "result" else "Consumed"
+        self.echo(f"{verb} by Job {hit.job_id[:8]}")
+        self.echo()
+        self.job(hit.job_id, indent=2)
+
 
 def _open(conn_owner: Any) -> Any:
     transaction = getattr(conn_owner, "transaction", None)
@@ -295,107 +350,47 @@ def _open(conn_owner: Any) -> Any:
 
 
 @click.command("log")
-@click.argument("record_id", required=False, metavar="[ID|-|~N]")
+@click.argument("record_id", required=False, metavar="[ID|-|~N|PATH]")
 @click.option("--exec", "show_exec", is_flag=True, help="List executions.")
 @click.option("--job", "show_job", is_flag=True, help="List jobs.")
 @click.option("--call-node", "show_call_node", is_flag=True, help="List call nodes.")
 @click.option("--task", "show_task", is_flag=True, help="List tasks.")
 @click.option("--value", "show_value", is_flag=True, help="List values.")
+@click.option("--file", "show_file", is_flag=True, help="List recorded files.")
 @click.option("--all", "show_all", is_flag=True, help="List records of every kind.")
 @click.option("--exec-status", metavar="S,..", help="RUNNING, FAILED or DONE.")
 @click.option("--job-status", metavar="S,..", help="RUNNING, FAILED, CACHED or DONE.")
 @click.option("--task-name", metavar="NAME", help="Only this task (full name).")
+@click.option("--task-hash", multiple=True, metavar="HASH", help="Only this task hash (prefix).")
+@click.option("--value-type", multiple=True, metavar="TYPE", help="Values of this type.")
+@click.option("--file-path", multiple=True, metavar="PATTERN", help="Files by path ('*' globs).")
+@click.option("--exec-id", metavar="ID,..", help="Only records of these executions.")
+@click.option("--result", multiple=True, metavar="HASH", help="Jobs whose result has this hash.")
+@click.option("--arg", multiple=True, metavar="HASH", help="Jobs with an argument of this hash.")
+@click.option("-t", "--tag", "tags", multiple=True, metavar="K[=V]", help="Records with this tag.")
+@click.option("--exec-tag", "exec_tags", multiple=True, metavar="K[=V]", help="By execution tag.")
 @click.option("--count", is_flag=True, help="Count records by kind instead of listing them.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--detail", is_flag=True, help="Show full ids.")
-@click.option("--no-pager", is_flag=True, help="Accepted for compatibility; never pages.")
-def log_command(
-    record_id: str | None,
-    show_exec: bool,
-    show_job: bool,
-    show_call_node: bool,
-    show_task: bool,
-    show_value: bool,
-    show_all: bool,
-    exec_status: str | None,
-    job_status: str | None,
-    task_name: str | None,
-    count: bool,
-    fmt: str,
-    detail: bool,
-    no_pager: bool,
-) -> None:
-    """Show executions (newest first), or one record by id prefix, `-` or `~N`."""
-    from redun.backends.db import queries
+@click.option("--no-pager", is_flag=True, help="Print directly instead of through a pager.")
+def log_command(record_id: str | None = None, **options: Any) -> None:
+    """Show executions (newest first), or one record by id prefix, `-`, `~N` or file path."""
+    import sys
+
+    defaults = {p.name: p.default for p in log_command.params if p.name}
+    options = {**defaults, **options}
+    for name in ("task_hash", "value_type", "file_path", "result", "arg", "tags", "exec_tags"):
+        options[name] = tuple(options[name] or ())
+    page = not options["no_pager"] and sys.stdout.isatty() and options["fmt"] == "text"
+    lines: list[str] | None = [] if page else None
+    from redun.cli.log_listing import list_records, show_record
 
     backend = get_state().backend()
     with _open(backend) as conn:
+        view = LogView(conn, options["fmt"], options["detail"], lines)
         if record_id is not None:
-            kind, full_id = queries.resolve_id(conn, record_id)
-            view = LogView(conn, fmt, detail)
-            {
-                "Execution": view.execution,
-                "Job": view.job,
-                "CallNode": view.call_node,
-                "Task": view.task,
-                "Value": view.value,
-            }[kind](full_id)
-            return
-        view = LogView(conn, fmt, detail)
-        kinds = [
-            kind
-            for kind, on in zip(
-                queries.KINDS,
-                (show_exec, show_job, show_call_node, show_task, show_value),
-                strict=True,
-            )
-            if on or show_all
-        ] or ["Execution"]
-        listers = {
-            "Execution": lambda: queries.list_executions(
-                conn, _split(exec_status), task_name=task_name
-            ),
-            "Job": lambda: queries.list_jobs(conn, _split(job_status), task_name=task_name),
-            "CallNode": lambda: queries.list_call_nodes(conn, task_name=task_name),
-            "Task": lambda: queries.list_tasks(conn, task_name=task_name),
-            "Value": lambda: queries.list_values(conn),
-        }
-        if count:
-            for kind in kinds:
-                click.echo(f"{len(listers[kind]()):>8} {kind}")
-            return
-        if kinds == ["Execution"] and fmt == "text" and not show_exec:
-            click.echo("Recent executions:\n")
-        for kind in kinds:
-            _list(view, kind, listers[kind]())
-
-
-def _list(view: LogView, kind: str, records: list[Any]) -> None:
-    if kind == "Execution":
-        for info in records:
-            view.execution_line(info)
-    elif kind == "Job":
-        args = view.call_args([j.call_hash for j in records if j.call_hash])
-        for job in records:
-            view.job_line(job, args.get(job.call_hash or "", ""))
-    elif kind == "CallNode":
-        for node in records:
-            if view.fmt == "json":
-                view.json({"_type": "CallNode", **node._asdict()})
-            else:
-                view.echo(f"CallNode {view._id(node.call_hash)} {node.task_name} ")
-    elif kind == "Task":
-        for task in records:
-            name = f"{task.namespace}.{task.name}" if task.namespace else task.name
-            if view.fmt == "json":
-                view.json({"_type": "Task", **task._asdict(), "fullname": name})
-            else:
-                view.echo(f"Task {view._id(task.hash)} {name} ")
-    else:
-        previews = view.values([row.value_hash for row in records])
-        for row in records:
-            text = previews.get(row.value_hash, "")
-            if view.fmt == "json":
-                view.json({"_type": "Value", "value_hash": row.value_hash, "type": row.type})
-            else:
-                view.echo(f"Value {view._id(row.value_hash)} {row.type} {text} ")
+            show_record(conn, view, record_id)
+        else:
+            list_records(conn, view, options)
+    if lines:
+        click.echo_via_pager("\n".join(lines) + "\n")

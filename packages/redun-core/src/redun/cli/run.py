@@ -50,6 +50,7 @@ class _StderrHandler(logging.StreamHandler):
     def __init__(self) -> None:
         super().__init__()
         self._pending: list[str] = []
+        self._pending_stream: Any = None
         self._last = time.monotonic()
 
     @property  # type: ignore[override]
@@ -61,6 +62,10 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
     def emit(self, record: logging.LogRecord) -> None:
+        if self._pending and self._pending_stream is not sys.stderr:
+            # stderr was redirected since these lines were logged: they belong to the old one.
+            self.flush()
+        self._pending_stream = sys.stderr
         try:
             self._pending.append(self.format(record) + self.terminator)
         except Exception:  # pragma: no cover - logging must never raise
@@ -74,11 +79,14 @@ class _StderrHandler(logging.StreamHandler):
         self.acquire()
         try:
             pending, self._pending = self._pending, []
+            stream = self._pending_stream or self.stream
             self._last = time.monotonic()
             if pending:
-                stream = self.stream
-                stream.write("".join(pending))
-                stream.flush()
+                try:
+                    stream.write("".join(pending))
+                    stream.flush()
+                except ValueError:  # the stream was closed (e.g. a finished CliRunner)
+                    pass
         finally:
             self.release()
 

@@ -12,7 +12,18 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from redun.backends.db.models import Argument, CallEdge, CallNode, Execution, Job, Tag, Task, Value
+from redun.backends.db.models import (
+    Argument,
+    CallEdge,
+    CallNode,
+    Execution,
+    File,
+    Job,
+    Subvalue,
+    Tag,
+    Task,
+    Value,
+)
 from redun.errors import UsageError
 
 if TYPE_CHECKING:
@@ -121,11 +132,15 @@ def execution_jobs(conn: Connection, execution_id: str) -> list[JobInfo]:
 
 
 def list_jobs(
-    conn: Connection, statuses: Iterable[str] = (), task_name: str | None = None
+    conn: Connection,
+    statuses: Iterable[str] = (),
+    task_name: str | None = None,
+    where: Sequence[Any] = (),
 ) -> list[JobInfo]:
-    """Jobs newest first, filtered by derived status and task full name."""
+    """Jobs newest first, filtered by derived status, task full name and ``where``."""
     job = Job.__table__
-    jobs = [_job_info(row) for row in conn.execute(_jobs_query().order_by(job.c.start_time.desc()))]
+    query = _jobs_query().where(*where).order_by(job.c.start_time.desc())
+    jobs = [_job_info(row) for row in conn.execute(query)]
     wanted = set(statuses)
     return [
         j
@@ -157,6 +172,7 @@ def list_executions(
     statuses: Iterable[str] = (),
     task_name: str | None = None,
     limit: int | None = None,
+    where: Sequence[Any] = (),
 ) -> list[ExecutionInfo]:
     """Executions newest first (by root job start), with their status and tags."""
     from sqlalchemy import select
@@ -165,6 +181,7 @@ def list_executions(
     query = (
         select(execution.c.id, execution.c.args, execution.c.job_id)
         .join(job, job.c.id == execution.c.job_id)
+        .where(*where)
         .order_by(job.c.start_time.desc())
     )
     wanted = set(statuses)
@@ -316,10 +333,12 @@ def get_task(conn: Connection, task_hash: str) -> Any:
     return row
 
 
-def list_tasks(conn: Connection, task_name: str | None = None) -> list[Any]:
+def list_tasks(
+    conn: Connection, task_name: str | None = None, where: Sequence[Any] = ()
+) -> list[Any]:
     from sqlalchemy import select
 
-    rows = list(conn.execute(select(Task.__table__)))
+    rows = list(conn.execute(select(Task.__table__).where(*where)))
     if task_name:
         rows = [
             r for r in rows if (f"{r.namespace}.{r.name}" if r.namespace else r.name) == task_name
@@ -327,11 +346,13 @@ def list_tasks(conn: Connection, task_name: str | None = None) -> list[Any]:
     return rows
 
 
-def list_call_nodes(conn: Connection, task_name: str | None = None) -> list[Any]:
+def list_call_nodes(
+    conn: Connection, task_name: str | None = None, where: Sequence[Any] = ()
+) -> list[Any]:
     from sqlalchemy import select
 
     node = CallNode.__table__
-    query = select(node).order_by(node.c.timestamp)
+    query = select(node).where(*where).order_by(node.c.timestamp)
     if task_name:
         query = query.where(node.c.task_name == task_name)
     return list(conn.execute(query))
@@ -349,7 +370,77 @@ def get_value_rows(conn: Connection, value_hashes: Sequence[str]) -> dict[str, A
     return found
 
 
-def list_values(conn: Connection) -> list[Any]:
+def list_values(conn: Connection, where: Sequence[Any] = ()) -> list[Any]:
     from sqlalchemy import select
 
-    return list(conn.execute(select(Value.__table__)))
+    return list(conn.execute(select(Value.__table__).where(*where)))
+
+
+class FileHit(NamedTuple):
+    """A recorded File value and the job that produced (or consumed) it."""
+
+    value_hash: str
+    path: str
+    job_id: str | None
+    # "result" (produced by the job), "arg" (consumed by it) or None (only recorded).
+    kind: str | None
+
+
+def find_file(conn: Connection, path: str) -> FileHit | None:
+    """The job that produced the file at ``path``, else the latest that consumed it.
+
+    A file counts when it is a call's result or argument itself or nested inside one (a
+    list of files, say). The newest recorded version of the path wins (the latest job
+    touching it), since it has the best chance of matching the file on disk; its
+    producer is the first job to return it (a caller returning it again, or a cached
+    replay, ends later), as upstream picks the deepest call.
+    """
+    from sqlalchemy import select
+
+    file, job, node = File.__table__, Job.__table__, CallNode.__table__
+    arg, sub = Argument.__table__, Subvalue.__table__
+    query = select(file.c.value_hash).where(file.c.path == path)
+    hashes = [row[0] for row in conn.execute(query)]
+    if not hashes:
+        return None
+    for kind, holder, time in (
+        ("result", node.c.value_hash, job.c.end_time),
+        ("arg", arg.c.value_hash, job.c.start_time),
+    ):
+        base = select(job.c.id, time).join(node, node.c.call_hash == job.c.call_hash)
+        if kind == "arg":
+            base = base.join(arg, arg.c.call_hash == node.c.call_hash)
+        direct = base.add_columns(holder.label("file_hash")).where(holder.in_(hashes))
+        nested = (
+            base.add_columns(sub.c.value_hash.label("file_hash"))
+            .join(sub, sub.c.parent_value_hash == holder)
+            .where(sub.c.value_hash.in_(hashes))
+        )
+        hits = [(*row, True) for row in conn.execute(direct)]
+        hits += [(*row, False) for row in conn.execute(nested)]
+        hits = [hit for hit in hits if hit[1] is not None]
+        if not hits:
+            continue
+        newest = max(hits, key=lambda hit: hit[1])[2]
+        versions = [hit for hit in hits if hit[2] == newest]
+        if kind == "result":
+            # Direct producers before callers that only pass it along; earliest first.
+            best = min(versions, key=lambda hit: (not hit[3], hit[1]))
+        else:
+            best = max(versions, key=lambda hit: (hit[3], hit[1]))
+        return FileHit(newest, path, best[0], kind)
+    return FileHit(hashes[0], path, None, None)
+
+
+def list_files(conn: Connection, where: Sequence[Any] = ()) -> list[tuple[str, str]]:
+    """``(value_hash, path)`` of recorded files (values matching ``where``), by path."""
+    from sqlalchemy import select
+
+    file, value = File.__table__, Value.__table__
+    query = (
+        select(file.c.value_hash, file.c.path)
+        .join(value, value.c.value_hash == file.c.value_hash)
+        .where(*where)
+        .order_by(file.c.path)
+    )
+    return [tuple(row) for row in conn.execute(query)]

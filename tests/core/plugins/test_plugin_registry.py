@@ -15,6 +15,8 @@ from redun.plugins import hookimpl
 from redun.plugins.registry import (
     get_backend_class,
     get_cli_commands,
+    get_filesystem_class,
+    get_value_type,
     get_value_types,
 )
 from redun.plugins.registry import (
@@ -201,7 +203,8 @@ def test_plugin_cli_commands_and_value_types_are_listed(plugin_manager, entry_po
     )
 
     assert get_cli_commands() == [hello]
-    assert get_value_types() == [Thing]
+    assert Thing in get_value_types()
+    assert get_value_type("test.Thing") is Thing
 
 
 def test_duplicate_cli_commands_are_an_error(plugin_manager, entry_points) -> None:
@@ -212,3 +215,107 @@ def test_duplicate_cli_commands_are_an_error(plugin_manager, entry_points) -> No
 
     with pytest.raises(PluginError, match="command 'hello' is provided by both plugins 'one'"):
         get_cli_commands()
+
+
+def test_core_value_types_come_through_the_builtin_plugin(plugin_manager) -> None:
+    from redun.file import File
+
+    assert get_value_type("redun.File") is File
+
+
+def test_a_plugin_reusing_a_core_type_name_is_a_conflict(plugin_manager) -> None:
+    class MyFile:
+        type_name = "redun.File"
+
+    plugin_manager.register(make_plugin(redun_value_types=[MyFile]), name="files")
+
+    with pytest.raises(PluginError, match="value type 'redun.File' is provided by both plugins"):
+        get_value_type("redun.File")
+
+
+@pytest.mark.parametrize(
+    "lookup, key, package",
+    [
+        (get_filesystem_class, "s3", "redun-aws"),
+        (get_value_type, "redun.ShardedS3Dataset", "redun-spark"),
+        (get_backend_class, "postgresql+psycopg2", "redun-postgres"),
+        (registry_get_executor_class, "aws_glue", "redun-spark"),
+    ],
+)
+def test_unknown_names_say_which_package_provides_them(
+    plugin_manager, entry_points, lookup, key, package
+) -> None:
+    entry_points()
+
+    with pytest.raises(PluginError) as info:
+        lookup(key)
+
+    assert str(info.value).endswith(f"; install {package}")
+    assert "available: " in str(info.value)
+
+
+def test_an_unknown_name_without_a_known_provider_lists_what_is_available(
+    plugin_manager, entry_points
+) -> None:
+    entry_points()
+
+    with pytest.raises(PluginError) as info:
+        get_filesystem_class("gopher")
+
+    assert str(info.value) == "unknown file system scheme 'gopher': available: file, local"
+
+
+def test_plugins_can_be_disabled_by_distribution_name(plugin_manager, monkeypatch) -> None:
+    monkeypatch.setenv("REDUN_DISABLE_PLUGINS", "Redun_Fake")
+    dist = types.SimpleNamespace(metadata={"Name": "redun-fake"}, version="1.0")
+    entry_point = types.SimpleNamespace(name="fake", value="no_such_module", dist=dist)
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **kwargs: [entry_point])
+
+    with pytest.raises(PluginError) as info:
+        registry_get_executor_class("fake_local")
+
+    assert plugin_manager.disabled == {"fake"}
+    assert plugin_manager.failures == {}
+    assert str(info.value).endswith("; plugin 'fake' is disabled by REDUN_DISABLE_PLUGINS")
+
+
+def test_a_disabled_plugin_and_a_failed_one_are_both_named(
+    plugin_manager, entry_points, monkeypatch
+) -> None:
+    monkeypatch.setenv("REDUN_DISABLE_PLUGINS", "fake")
+    entry_points(fake=EXECUTOR_PLUGIN, broken=None)
+
+    with pytest.raises(PluginError) as info:
+        registry_get_executor_class("fake")
+
+    assert str(info.value) == (
+        "unknown executor type 'fake': available: alias, local; plugin 'broken' failed to load: "
+        "ModuleNotFoundError: No module named 'fake_redun_plugin_broken'; plugin 'fake' is "
+        "disabled by REDUN_DISABLE_PLUGINS"
+    )
+
+
+def test_an_unknown_name_with_autoload_off_says_so(plugin_manager, monkeypatch) -> None:
+    monkeypatch.setenv("REDUN_DISABLE_PLUGIN_AUTOLOAD", "true")
+    monkeypatch.setattr(importlib.metadata, "entry_points", no_entry_points)
+
+    with pytest.raises(PluginError) as known:
+        registry_get_executor_class("aws_batch")
+    with pytest.raises(PluginError) as unknown:
+        registry_get_executor_class("mine")
+
+    assert str(known.value).endswith(
+        "; install redun-aws (installed plugins are not loaded while "
+        "REDUN_DISABLE_PLUGIN_AUTOLOAD is set)"
+    )
+    assert str(unknown.value).endswith(
+        "; installed plugins are not loaded while REDUN_DISABLE_PLUGIN_AUTOLOAD is set"
+    )
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "No"])
+def test_autoload_stays_on_for_falsy_values(plugin_manager, entry_points, monkeypatch, value):
+    monkeypatch.setenv("REDUN_DISABLE_PLUGIN_AUTOLOAD", value)
+    entry_points(fake=EXECUTOR_PLUGIN)
+
+    assert registry_get_executor_class("fake").executor_type == "fake"

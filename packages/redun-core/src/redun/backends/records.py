@@ -109,6 +109,22 @@ class CallNodeHit(NamedTuple):
     subtree_tasks: tuple[str, ...]
 
 
+class HandleRow(NamedTuple):
+    """One state of a Handle (``handle`` table) and the states it came from (``handle_edge``).
+
+    ``is_valid`` is the state's validity as of this write: a state recorded again by a run
+    is current again, even if an earlier run's rollback had invalidated it.
+    """
+
+    hash: str
+    fullname: str
+    value_hash: str
+    key: str
+    is_valid: bool = True
+    # Hashes of the states this one was derived from (fork, call, merge).
+    parents: tuple[str, ...] = ()
+
+
 Row = (
     ValueRow
     | TaskRow
@@ -119,4 +135,5 @@ Row = (
     | JobStartRow
     | JobEndRow
     | TagRow
+    | HandleRow
 )

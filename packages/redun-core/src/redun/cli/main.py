@@ -8,6 +8,7 @@ Plugin commands come from the ``redun_cli_commands()`` hook.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
 import sys
 
@@ -23,6 +24,17 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "log": "redun.cli.log:log_command",
     "db": "redun.cli.db:db_command",
     "oneshot": "redun.cli.oneshot:oneshot_command",
+    "plugins": "redun.cli.plugins:plugins_command",
+    "tag": "redun.cli.tag:tag_command",
+    "repo": "redun.cli.repo:repo_command",
+    "push": "redun.cli.sync:push_command",
+    "pull": "redun.cli.sync:pull_command",
+    "export": "redun.cli.sync:export_command",
+    "import": "redun.cli.sync:import_command",
+    "console": "redun.cli.console:console_command",
+    "viz": "redun.cli.viz:viz_command",
+    "launch": "redun.cli.launch:launch_command",
+    "fs": "redun.cli.fs:fs_command",
 }
 
 
@@ -30,7 +42,12 @@ class LazyGroup(click.Group):
     """A group that imports a sub-command's module only when it is used."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        names = set(BUILTIN_COMMANDS) | set(super().list_commands(ctx))
+        available = {
+            name
+            for name, target in BUILTIN_COMMANDS.items()
+            if importlib.util.find_spec(target.split(":")[0]) is not None
+        }
+        names = available | set(super().list_commands(ctx))
         names |= set(_plugin_commands())
         return sorted(names)
 

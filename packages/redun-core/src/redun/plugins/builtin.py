@@ -1,15 +1,17 @@
 """Core's own parts, registered through the same hooks as any plugin.
 
 Dogfooding the hooks keeps one lookup path for everything and proves the hooks are
-sufficient. Imports happen inside the hook bodies, so registering this plugin costs
-nothing until a part of that kind is needed (the backend hook is what imports
-SQLAlchemy).
+sufficient; it also makes a plugin that reuses a core key (``type = local``, the
+``redun.File`` type name) a reported conflict instead of a silent override. Imports
+happen inside the hook bodies, so registering this plugin costs nothing until a part of
+that kind is needed (the backend hook is what imports SQLAlchemy).
+
+Core's CLI commands are not listed here: :mod:`redun.cli.main` maps them directly, so
+``redun --help`` never imports their modules.
 """
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from typing import Any
 
 from redun.plugins.hookspecs import hookimpl
@@ -32,16 +34,26 @@ def redun_backends() -> list[type[Any]]:
 
 @hookimpl
 def redun_filesystems() -> list[type[Any]]:
-    # The local file system is optional while redun.file is being built.
-    if importlib.util.find_spec("redun.file") is None:
-        return []
-    local = getattr(importlib.import_module("redun.file"), "LocalFileSystem", None)
-    return [local] if local is not None else []
+    from redun.file.local import LocalFileSystem
+
+    return [LocalFileSystem]
 
 
 @hookimpl
 def redun_value_types() -> list[type[Any]]:
-    return []
+    from redun import file
+    from redun.scheduler import errors
+    from redun.task.task import PartialTask, Task
+    from redun.value import builtin
+
+    return [
+        *(builtin.Bool, builtin.Set, builtin.EnumType, builtin.DatetimeType, builtin.Function),
+        *(file.File, file.FileSet, file.Dir, file.StagingFile, file.StagingDir),
+        *(file.IFile, file.IFileSet, file.IDir, file.IStagingFile, file.IStagingDir),
+        *(file.ContentFile, file.ContentFileSet, file.ContentDir),
+        *(file.ContentStagingFile, file.ContentStagingDir),
+        *(Task, PartialTask, errors.Frame, errors.Traceback, errors.ErrorValue),
+    ]
 
 
 @hookimpl

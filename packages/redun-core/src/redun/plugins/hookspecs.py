@@ -6,7 +6,8 @@ A plugin is a module named by an entry point in the ``redun`` group::
     aws = "redun_aws.plugin"
 
 whose functions are decorated with :data:`redun.plugins.hookimpl` and named after the
-hooks below. Each hook returns a list; redun merges the lists of every plugin and keys
+hooks below (``docs/hooks.md`` is the same reference, kept in sync by a test). Each
+hook returns a list; redun merges the lists of every plugin and keys
 each item by the attribute named in the hook's docstring. Two plugins providing the same
 key is an error naming both, so a plugin never silently replaces another's part.
 
@@ -31,8 +32,8 @@ def redun_executors() -> list[type[Any]]:
 
     Each class names its key in ``executor_type: ClassVar[str]``: the ``type =`` value of
     an ``[executors.NAME]`` section in redun.ini. The class is built as
-    ``cls(name, scheduler=None, config=section)`` where ``section`` maps that section's
-    keys to strings.
+    ``cls(name, scheduler=scheduler, config=section)`` where ``section`` maps that
+    section's keys to strings.
 
     Called the first time an executor type is looked up that no already-loaded plugin
     provides, and when redun lists everything (``redun plugins``).
@@ -74,7 +75,9 @@ def redun_value_types() -> list[type[Any]]:
     with every serialized value. Renaming it makes old records unreadable, so it never
     changes once published.
 
-    Called when the type registry is first built, before any value is deserialized.
+    Called by ``redun plugins`` and when a stored type name is looked up with
+    :func:`redun.plugins.registry.get_value_type`. Defining a ``Value`` subclass also
+    registers it with the type registry when its module is imported.
     """
     raise NotImplementedError  # pragma: no cover - specification only
 

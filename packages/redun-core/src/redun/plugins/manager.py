@@ -9,9 +9,10 @@ in isolation so that one broken plugin is reported instead of breaking all of re
 Environment variables:
 
 ``REDUN_DISABLE_PLUGIN_AUTOLOAD=1``
-    load no entry point at all (built-ins only).
-``REDUN_DISABLE_PLUGINS=aws,spark``
-    skip the entry points with these names.
+    load no entry point at all (built-ins only); ``0``, ``false``, ``no`` or empty
+    leave autoloading on.
+``REDUN_DISABLE_PLUGINS=aws,redun-spark``
+    skip these plugins, named by entry point or by distribution, comma-separated.
 """
 
 from __future__ import annotations
@@ -56,6 +57,8 @@ class PluginManager(pluggy.PluginManager):
         Entry point name -> the exception raised while importing or registering it.
     disabled : set[str]
         Entry point names skipped because of ``REDUN_DISABLE_PLUGINS``.
+    autoload_disabled : bool
+        Whether ``REDUN_DISABLE_PLUGIN_AUTOLOAD`` stopped entry points from loading.
     sources : dict[str, PluginSource]
         Plugin name -> its module and distribution.
     generation : int
@@ -71,6 +74,7 @@ class PluginManager(pluggy.PluginManager):
         self.disabled: set[str] = set()
         self.sources: dict[str, PluginSource] = {}
         self.entry_points_loaded = False
+        self.autoload_disabled = False
         self.generation = 0
         self.lookup_cache: dict[str, Any] = {}
         self._lock = threading.RLock()
@@ -97,14 +101,11 @@ class PluginManager(pluggy.PluginManager):
         with self._lock:
             if self.entry_points_loaded:
                 return
-            if os.environ.get(DISABLE_AUTOLOAD_ENV, "").lower() not in ("", "0", "false", "no"):
+            if autoload_disabled():
+                self.autoload_disabled = True
                 self.entry_points_loaded = True
                 return
-            disabled = {
-                name.strip()
-                for name in os.environ.get(DISABLE_PLUGINS_ENV, "").split(",")
-                if name.strip()
-            }
+            disabled = disabled_plugins()
             for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
                 self._load_entry_point(entry_point, disabled)
             self.entry_points_loaded = True
@@ -121,7 +122,7 @@ class PluginManager(pluggy.PluginManager):
             dist.metadata["Name"] if dist is not None else None,
             dist.version if dist is not None else None,
         )
-        if name in disabled:
+        if _normalize(name) in disabled or _normalize(source.distribution or "") in disabled:
             self.disabled.add(name)
             self.sources.setdefault(name, source)
             return
@@ -139,7 +140,29 @@ class PluginManager(pluggy.PluginManager):
             self.register(plugin, name=name)
         except Exception as exc:  # any import-time failure must not break redun
             self.failures[name] = exc
-            logger.warning("redun plugin '%s' failed to load: %s", name, exc)
+            logger.debug("redun plugin '%s' failed to load: %s", name, describe_error(exc))
+
+
+def autoload_disabled() -> bool:
+    """Whether ``REDUN_DISABLE_PLUGIN_AUTOLOAD`` asks for built-ins only."""
+    return os.environ.get(DISABLE_AUTOLOAD_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def disabled_plugins() -> set[str]:
+    """The names in ``REDUN_DISABLE_PLUGINS`` (entry point or distribution names)."""
+    names = os.environ.get(DISABLE_PLUGINS_ENV, "").split(",")
+    return {_normalize(name) for name in names if name.strip()}
+
+
+def _normalize(name: str) -> str:
+    # Distribution names compare like pip compares them: redun_aws == Redun-AWS.
+    return name.strip().lower().replace("_", "-").replace(".", "-")
+
+
+def describe_error(exc: BaseException) -> str:
+    """One line for a plugin failure: the exception type and the first line of its text."""
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 def _describe(source: PluginSource) -> str:

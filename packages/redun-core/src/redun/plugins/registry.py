@@ -15,34 +15,43 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redun.errors import PluginError
-from redun.plugins.manager import PluginManager, get_plugin_manager
+from redun.plugins.hints import package_for
+from redun.plugins.manager import (
+    DISABLE_AUTOLOAD_ENV,
+    DISABLE_PLUGINS_ENV,
+    PluginManager,
+    describe_error,
+    get_plugin_manager,
+)
 
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of part: its hook, the attribute holding its key(s), and its label."""
+    """One kind of part: its hook, the attribute holding its key(s), and its labels.
+
+    ``label`` names one key in error messages ("unknown executor type 'x'"); ``plural``
+    names the kind in ``redun plugins`` ("file systems"; JSON uses ``file_systems``).
+    """
 
     hook: str
     attr: str
     label: str
+    plural: str
     many: bool = False
 
+    @property
+    def field(self) -> str:
+        """The key of this kind in ``redun plugins --json``."""
+        return self.plural.replace(" ", "_")
 
-EXECUTORS = Kind("redun_executors", "executor_type", "executor type")
-FILESYSTEMS = Kind("redun_filesystems", "schemes", "file system scheme", many=True)
-BACKENDS = Kind("redun_backends", "schemes", "database scheme", many=True)
-VALUE_TYPES = Kind("redun_value_types", "type_name", "value type")
-CLI_COMMANDS = Kind("redun_cli_commands", "name", "command")
+
+EXECUTORS = Kind("redun_executors", "executor_type", "executor type", "executors")
+FILESYSTEMS = Kind("redun_filesystems", "schemes", "file system scheme", "file systems", True)
+BACKENDS = Kind("redun_backends", "schemes", "database scheme", "backends", many=True)
+VALUE_TYPES = Kind("redun_value_types", "type_name", "value type", "value types")
+CLI_COMMANDS = Kind("redun_cli_commands", "name", "command", "commands")
 KINDS = (EXECUTORS, FILESYSTEMS, BACKENDS, VALUE_TYPES, CLI_COMMANDS)
 
-# Well-known keys served by optional packages, for "install ..." hints.
-INSTALL_HINTS = {
-    "aws_batch": "redun-aws",
-    "s3": "redun-aws",
-    "aws_glue": "redun-spark",
-    "spark": "redun-spark",
-    "postgresql": "redun-postgres",
-}
 EXTRA_SOURCE = "register_executor"
 
 
@@ -169,7 +178,7 @@ def _import_path(path: str, kind: Kind, key: str) -> Any:
         return getattr(importlib.import_module(module_name), attr)
     except (ImportError, AttributeError) as exc:
         raise PluginError(
-            f"cannot import {path} registered as {kind.label} '{key}': {_one_line(exc)}"
+            f"cannot import {path} registered as {kind.label} '{key}': {describe_error(exc)}"
         ) from exc
 
 
@@ -185,32 +194,37 @@ def _unknown_message(kind: Kind, key: str, where: str, table: Table, manager: Pl
     message = (
         f"unknown {kind.label} '{key}'{f' in {where}' if where else ''}: available: {available}"
     )
-    package = INSTALL_HINTS.get(key.split("+", 1)[0])
+    package = package_for(kind.hook, key)
+
+    def relevant(name: str) -> bool:
+        # With a known provider, only its plugin matters; otherwise any plugin might.
+        return package is None or _provided_by(manager, name, package)
+
     failures = dict(table.failures)
-    for name, exc in manager.failures.items():
-        source = manager.sources.get(name)
-        if package is None or package in (getattr(source, "distribution", None), f"redun-{name}"):
-            failures[name] = exc
-    disabled = [
-        name
-        for name in sorted(manager.disabled)
-        if package and package in (manager.sources[name].distribution, f"redun-{name}")
+    failures.update((name, exc) for name, exc in manager.failures.items() if relevant(name))
+    notes = [
+        f"plugin '{name}' failed to load: {describe_error(exc)}" for name, exc in failures.items()
     ]
-    if failures:
-        details = "; ".join(
-            f"plugin '{name}' failed to load: {_one_line(exc)}" for name, exc in failures.items()
-        )
-        return f"{message}; {details}"
+    disabled = [name for name in sorted(manager.disabled) if relevant(name)]
     if disabled:
-        return f"{message}; plugin '{disabled[0]}' is disabled by REDUN_DISABLE_PLUGINS"
-    if package:
-        return f"{message}; install {package}"
-    return message
+        names = ", ".join(f"'{name}'" for name in disabled)
+        verb = "is" if len(disabled) == 1 else "are"
+        plural = "" if len(disabled) == 1 else "s"
+        notes.append(f"plugin{plural} {names} {verb} disabled by {DISABLE_PLUGINS_ENV}")
+    autoload_note = f"installed plugins are not loaded while {DISABLE_AUTOLOAD_ENV} is set"
+    if package and not notes:
+        notes.append(f"install {package}")
+        if manager.autoload_disabled:
+            notes[-1] += f" ({autoload_note})"
+    elif manager.autoload_disabled:
+        notes.append(autoload_note)
+    return "; ".join([message, *notes])
 
 
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0]}" if text else type(exc).__name__
+def _provided_by(manager: PluginManager, name: str, package: str) -> bool:
+    source = manager.sources.get(name)
+    distribution = source.distribution if source is not None else None
+    return package in (distribution, f"redun-{name}")
 
 
 def get_executor_class(executor_type: str, where: str = "") -> type[Any]:
@@ -233,6 +247,11 @@ def get_filesystem_class(scheme: str, where: str = "") -> type[Any]:
 def get_value_types() -> list[type[Any]]:
     """Every value type plugins provide, keyed uniquely by ``type_name``."""
     return list(list_items(VALUE_TYPES).values())
+
+
+def get_value_type(type_name: str) -> type[Any]:
+    """The value class a plugin provides for the persisted ``type_name``."""
+    return lookup(VALUE_TYPES, type_name)
 
 
 def get_cli_commands() -> list[Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from redun.errors import NoCurrentScheduler, SchedulerError
+from redun.handle import merge_handles
 from redun.promise import Promise
 from redun.scheduler.config import get_backend_from_config, setup_scheduler
 from redun.scheduler.control import apply_tags, catch, catch_all, cond, get_context, throw
@@ -65,6 +66,7 @@ __all__ = [
     "join_thread",
     "subrun",
     "get_backend_from_config",
+    "merge_handles",
     "get_current_scheduler",
     "root_task",
     "run",

@@ -67,6 +67,7 @@ class Job:
         "subtree_tasks",
         "start_time",
         "handle_forks",
+        "has_handles",
         "_context",
     )
 
@@ -103,6 +104,7 @@ class Job:
         self.start_time: Any = None
         # Handle hash -> times it was passed to a child call (its fork key).
         self.handle_forks: dict[str, int] = {}
+        self.has_handles = False
         self._context: dict | None = None
         if parent_job is not None:
             parent_job.child_jobs.append(self)

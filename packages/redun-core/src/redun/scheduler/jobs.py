@@ -107,7 +107,7 @@ class JobRunner:
         task = job.task
         options = job.options
         try:
-            args, kwargs = preprocess_args(registry, job, args, kwargs)
+            args, kwargs, job.has_handles = preprocess_args(registry, job, args, kwargs)
             config_args = options.get("config_args")
             hash_kwargs = kwargs
             if config_args or any(isinstance(v, JobInfo) for v in kwargs.values()):
@@ -183,6 +183,11 @@ class JobRunner:
         if self._stopping:
             # The workflow already failed and we are not keeping going.
             return
+        if job.has_handles:
+            # Running again from a handle state invalidates the branches that came after it.
+            from redun.handle import perform_rollbacks
+
+            perform_rollbacks(self, job)
         if job.limits and not self.limits.try_acquire(job.limits):
             self.limits.waiting.append(job)
             return

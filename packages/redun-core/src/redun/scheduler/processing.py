@@ -36,26 +36,34 @@ def _has_values(value: Any) -> bool:
 
 def preprocess_args(
     registry: TypeRegistry, job: Job, args: tuple, kwargs: dict
-) -> tuple[tuple, dict]:
-    """Preprocess every nested value of the arguments; Handles get their call order."""
+) -> tuple[tuple, dict, bool]:
+    """Preprocess every nested value of the arguments; Handles get their call order.
+
+    Also says whether any argument was a Handle (its old branches may need rollback).
+    """
     if not _has_values(args) and not _has_values(kwargs):
-        return args, kwargs
+        return args, kwargs, False
     parent = job.parent_job
+    saw_handle = False
 
     def process(value: Any) -> Any:
+        nonlocal saw_handle
         if type(value) in _PLAIN:
             return value
         preprocess_args: dict = {}
+        if getattr(value, "__handle__", None) is not None:
+            saw_handle = True
         if parent is not None and getattr(value, "__handle__", None) is not None:
             forks = parent.handle_forks
             key = value.get_hash()
-            call_order = forks.get(key, 0)
-            forks[key] = call_order + 1
+            # Upstream numbers a parent's forks of one handle from 1 (0 is the root's).
+            call_order = forks.get(key, 0) + 1
+            forks[key] = call_order
             preprocess_args = {"call_order": call_order}
         return registry.preprocess(value, preprocess_args)
 
     new_args, new_kwargs = map_nested_value(process, (args, kwargs))
-    return tuple(new_args), new_kwargs
+    return tuple(new_args), new_kwargs, saw_handle
 
 
 def postprocess_result(registry: TypeRegistry, job: Job, result: Any) -> Any:

@@ -24,6 +24,7 @@ from redun.backends.records import (
     TaskRow,
     ValueRow,
 )
+from redun.handle import Handle, handle_rows
 from redun.hashing import hash_argument, hash_tag
 from redun.value import Value
 from redun.value.nested import iter_nested_value
@@ -92,6 +93,9 @@ class Recorder:
                 file_path,
             )
         )
+        if isinstance(value, Handle):
+            # A handle state also needs its lineage rows (handle, handle_edge).
+            rows.extend(handle_rows(value))
         self._recorded_values.add(value_hash)
         return value_hash, rows
 

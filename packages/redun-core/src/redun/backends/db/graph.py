@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from redun.backends.db.models import Argument, ArgumentResult, CallEdge
+from redun.backends.db.models import Argument, ArgumentResult, CallEdge, CallNode
 from redun.backends.db.queries import (
     IN_CHUNK,
     JobInfo,
@@ -60,6 +60,8 @@ class Dataflow(NamedTuple):
     flows: list[ArgumentFlow]
     # (root call hash, result value hash, preview) when the root job finished.
     result: tuple[str, str, str] | None
+    # Calls below the root whose result is the execution's result (what it returned).
+    result_producers: tuple[str, ...] = ()
 
 
 def short(text: str, limit: int = ARG_PREVIEW) -> str:
@@ -218,10 +220,23 @@ def dataflow(conn: Connection, execution_id: str) -> Dataflow:
             calls[job.call_hash] = job
     flows_by_call = argument_flows(conn, list(calls), {c: j.task_hash for c, j in calls.items()})
     flows = [flow for call in calls for flow in flows_by_call.get(call, [])]
-    result = None
     roots = [j for j in jobs if j.parent_id is None and j.call_hash]
-    if roots:
-        node = get_call_node(conn, roots[0].call_hash or "")
-        text = value_previews(conn, [node.value_hash]).get(node.value_hash, "")
-        result = (node.call_hash, node.value_hash, text)
-    return Dataflow(calls, flows, result)
+    if not roots:
+        return Dataflow(calls, flows, None)
+    node = get_call_node(conn, roots[0].call_hash or "")
+    text = value_previews(conn, [node.value_hash]).get(node.value_hash, "")
+    results = _call_results(conn, [c for c in calls if c != node.call_hash])
+    producers = tuple(c for c, value in results.items() if value == node.value_hash)
+    return Dataflow(calls, flows, (node.call_hash, node.value_hash, text), producers)
+
+
+def _call_results(conn: Connection, call_hashes: Sequence[str]) -> dict[str, str]:
+    from sqlalchemy import select
+
+    node = CallNode.__table__
+    found: dict[str, str] = {}
+    for start in range(0, len(call_hashes), IN_CHUNK):
+        part = call_hashes[start : start + IN_CHUNK]
+        query = select(node.c.call_hash, node.c.value_hash).where(node.c.call_hash.in_(part))
+        found.update((c, v) for c, v in conn.execute(query))
+    return {c: found[c] for c in call_hashes if c in found}

@@ -249,7 +249,8 @@ class Tag(Base):
     __tablename__ = "tag"
 
     tag_hash: Mapped[str] = mapped_column(String(HASH_LEN), primary_key=True)
-    entity_type: Mapped[TagEntity] = mapped_column(Enum(TagEntity))
+    # The type name is the one upstream's migrations create (PostgreSQL stores it).
+    entity_type: Mapped[TagEntity] = mapped_column(Enum(TagEntity, name="tagentitytype"))
     entity_id: Mapped[str] = mapped_column(String, index=True)
     key: Mapped[str] = mapped_column(String, index=True)
     value: Mapped[object] = mapped_column(JSON, index=True)

@@ -13,8 +13,10 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from redun.backends.db.engine import IMMEDIATE, is_locked_error
@@ -27,6 +29,8 @@ from redun.backends.db.models import (
     Evaluation,
     Execution,
     File,
+    Handle,
+    HandleEdge,
     Job,
     Subvalue,
     Tag,
@@ -39,6 +43,7 @@ from redun.backends.records import (
     EvaluationRow,
     ExecutionRow,
     ExecutionUpdateRow,
+    HandleRow,
     JobEndRow,
     JobStartRow,
     TagRow,
@@ -52,16 +57,43 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("redun.backends.db")
 
+# Inserts one table's rows idempotently: (connection, table, rows as dicts).
+InsertRows = Callable[["Connection", Any, list[dict[str, Any]]], None]
+
 MAX_BATCH_ROWS = 20_000
 LOCK_RETRIES = 8
 LOCK_BACKOFF_S = 0.05
 LOCK_BACKOFF_MAX_S = 2.0
+# How long a root job's row waits for its execution's row (queued right after it).
+EXECUTION_WAIT_S = 5.0
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """When and how long the writer retries a failed batch.
+
+    The default retries SQLite's lock contention quickly; a server backend passes its
+    own classification of transient errors (lost connection, deadlock) and the
+    ``db_retries*`` settings.
+    """
+
+    retries: int = LOCK_RETRIES
+    backoff: float = LOCK_BACKOFF_S
+    backoff_max: float = LOCK_BACKOFF_MAX_S
+    is_transient: Callable[[BaseException], bool] = is_locked_error
+
+    def delay(self, attempt: int) -> float:
+        """Seconds to wait before retry number ``attempt`` (0-based): exponential, capped."""
+        return min(self.backoff * (2**attempt), self.backoff_max)
+
 
 # Insert order: a table only references tables earlier in this list.
 INSERT_ORDER = (
     Value,
     Subvalue,
     File,
+    Handle,
+    HandleEdge,
     Task,
     CallNode,
     CallEdge,
@@ -88,6 +120,8 @@ class Batch:
         self._jobs: dict[str, dict[str, Any]] = {}
         self.execution_updates: list[dict[str, Any]] = []
         self.stale_tags: list[dict[str, Any]] = []
+        # Handle states recorded again are current again (a rollback may have invalidated them).
+        self.valid_handles: list[dict[str, Any]] = []
 
     def add(self, row: Any) -> None:
         ins = self.inserts
@@ -133,6 +167,8 @@ class Batch:
             self.execution_updates.append({"b_id": row.id, "b_time": row.updated_time})
         elif isinstance(row, TagRow):
             self._add_tag(row)
+        elif isinstance(row, HandleRow):
+            self._add_handle(row)
         else:
             raise BackendError(f"cannot write row of type {type(row).__name__} to the database")
 
@@ -185,15 +221,46 @@ class Batch:
             self.inserts["tag_edit"].append({"parent_id": parent, "child_id": row.tag_hash})
             self.stale_tags.append({"b_hash": parent})
 
-    def commit(self, conn: Connection) -> None:
-        """Run every statement of the batch inside the caller's transaction."""
+    def _add_handle(self, row: HandleRow) -> None:
+        self.inserts["handle"].append(
+            {
+                "hash": row.hash,
+                "fullname": row.fullname,
+                "value_hash": row.value_hash,
+                "key": row.key,
+                "is_valid": row.is_valid,
+            }
+        )
+        self.inserts["handle_edge"].extend(
+            {"parent_id": parent, "child_id": row.hash} for parent in row.parents
+        )
+        if row.is_valid:
+            self.valid_handles.append({"b_hash": row.hash})
+
+    def commit(self, conn: Connection, insert_rows: InsertRows | None = None) -> None:
+        """Run every statement of the batch inside the caller's transaction.
+
+        ``insert_rows(conn, table, rows)`` replaces the generic idempotent executemany
+        insert (a server backend may have a faster bulk form).
+        """
         from sqlalchemy import bindparam, update
 
         self.inserts["value"] = list(self.values.values())
+        # A server takes row locks as it inserts: one global order (tables in
+        # INSERT_ORDER, rows by key) keeps concurrent writers from deadlocking. Jobs
+        # keep their queue order (a parent before its children); their ids are unique
+        # to one process, so they never contend.
+        ordered = conn.dialect.name != "sqlite"
         for model in INSERT_ORDER:
             params = self.inserts[model.__tablename__]
             if params:
-                conn.execute(insert_ignore(model.__table__, conn.dialect.name), params)
+                if ordered and not _self_referencing(model.__table__):
+                    keys = [column.name for column in model.__table__.primary_key.columns]
+                    params.sort(key=itemgetter(*keys))
+                if insert_rows is not None:
+                    insert_rows(conn, model.__table__, params)
+                else:
+                    conn.execute(insert_ignore(model.__table__, conn.dialect.name), params)
         job, execution, tag = Job.__table__, Execution.__table__, Tag.__table__
         if self.job_ends:
             stmt = (
@@ -216,6 +283,10 @@ class Batch:
         if self.stale_tags:
             stmt = update(tag).where(tag.c.tag_hash == bindparam("b_hash")).values(is_current=False)
             conn.execute(stmt, self.stale_tags)
+        if self.valid_handles:
+            handle = Handle.__table__
+            stmt = update(handle).where(handle.c.hash == bindparam("b_hash")).values(is_valid=True)
+            conn.execute(stmt, self.valid_handles)
 
 
 def insert_ignore(table: Any, dialect_name: str) -> Any:
@@ -240,8 +311,12 @@ class Writer:
         engine: Engine,
         lock: AbstractContextManager[Any],
         max_batch_rows: int = MAX_BATCH_ROWS,
+        retry: RetryPolicy | None = None,
+        insert_rows: InsertRows | None = None,
     ) -> None:
         self._engine = engine
+        self._retry = retry or RetryPolicy()
+        self._insert_rows = insert_rows
         self._lock = lock
         self._max_batch_rows = max_batch_rows
         self._queue: deque[list[Any]] = deque()
@@ -251,6 +326,7 @@ class Writer:
         self._error: BaseException | None = None
         self._stopping = False
         self._thread: threading.Thread | None = None
+        self._executions: set[str] = set()
 
     def write(self, rows: Iterable[Any]) -> None:
         """Queue rows; returns at once."""
@@ -277,7 +353,7 @@ class Writer:
                 self._cond.wait()
             error, self._error = self._error, None
         if error is not None:
-            raise BackendError(f"writing to the database failed: {error}") from error
+            raise BackendError(f"writing to the database failed: {_first_line(error)}") from error
 
     def close(self) -> None:
         """Flush, then stop the thread. Idempotent."""
@@ -292,6 +368,9 @@ class Writer:
                 thread.join()
 
     def _run(self) -> None:
+        # A server checks foreign keys at commit (SQLite does not): a root job's row must
+        # not commit before its execution's, which the scheduler queues just after it.
+        wait_for_executions = self._engine.dialect.name != "sqlite"
         with self._engine.connect() as conn:
             conn = conn.execution_options(**{IMMEDIATE: True})
             while True:
@@ -300,17 +379,44 @@ class Writer:
                         self._cond.wait()
                     if not self._queue:
                         return
-                    chunks, count = [], 0
-                    while self._queue and count < self._max_batch_rows:
-                        chunk = self._queue.popleft()
-                        chunks.append(chunk)
-                        count += len(chunk)
+                    chunks = self._pop_chunks()
+                    if wait_for_executions:
+                        self._await_executions(chunks)
                 error = self._commit(conn, chunks)
                 with self._cond:
                     self._committed += len(chunks)
                     if error is not None and self._error is None:
                         self._error = error
                     self._cond.notify_all()
+
+    def _pop_chunks(self) -> list[list[Any]]:
+        chunks, count = [], 0
+        while self._queue and count < self._max_batch_rows:
+            chunk = self._queue.popleft()
+            chunks.append(chunk)
+            count += len(chunk)
+        return chunks
+
+    def _await_executions(self, chunks: list[list[Any]]) -> None:
+        """Add queued chunks until every root job's execution row is in the batch.
+
+        Called with ``self._cond`` held; gives up after ``EXECUTION_WAIT_S`` (the commit
+        then reports the missing execution).
+        """
+        deadline = time.monotonic() + EXECUTION_WAIT_S
+        while True:
+            missing = _missing_executions(chunks) - self._executions
+            if not missing:
+                break
+            if self._queue:
+                chunks.extend(self._pop_chunks())
+                continue
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or self._stopping:
+                break
+            self._cond.wait(remaining)
+        for chunk in chunks:
+            self._executions.update(row.id for row in chunk if isinstance(row, ExecutionRow))
 
     def _commit(self, conn: Connection, chunks: list[list[Any]]) -> BaseException | None:
         try:
@@ -321,17 +427,45 @@ class Writer:
         except BackendError as exc:
             logger.error("%s", exc)
             return exc
-        delay = LOCK_BACKOFF_S
-        for attempt in range(LOCK_RETRIES + 1):
+        retry = self._retry
+        for attempt in range(retry.retries + 1):
             try:
                 with self._lock, conn.begin():
-                    batch.commit(conn)
+                    batch.commit(conn, self._insert_rows)
                 return None
             except Exception as exc:  # noqa: BLE001 - reported through flush()
-                if attempt < LOCK_RETRIES and is_locked_error(exc):
+                if attempt < retry.retries and retry.is_transient(exc):
+                    delay = retry.delay(attempt)
+                    logger.warning(
+                        "redun database write failed (attempt %d/%d), retrying in %.1fs: %s",
+                        attempt + 1,
+                        retry.retries + 1,
+                        delay,
+                        _first_line(exc),
+                    )
                     time.sleep(delay)
-                    delay = min(delay * 2, LOCK_BACKOFF_MAX_S)
                     continue
-                logger.error("redun database writer failed: %s", exc)
+                logger.error("redun database writer failed: %s", _first_line(exc))
                 return exc
         return None  # pragma: no cover - loop always returns
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _missing_executions(chunks: list[list[Any]]) -> set[str]:
+    """Executions whose root job is in ``chunks`` but whose own row is not."""
+    roots, present = set(), set()
+    for chunk in chunks:
+        for row in chunk:
+            if isinstance(row, JobStartRow) and row.parent_id is None:
+                roots.add(row.execution_id)
+            elif isinstance(row, ExecutionRow):
+                present.add(row.id)
+    return roots - present
+
+
+def _self_referencing(table: Any) -> bool:
+    return any(fk.column.table is table for fk in table.foreign_keys)

@@ -1,0 +1,20 @@
+"""Upstream's ``redun.glue`` helpers for code running inside AWS Glue, now provided by
+the redun-spark plugin.
+
+Importing this module always succeeds; reading a name from it (``get_spark_context``,
+``udf``, ``sql_query``, ...) imports it from redun-spark, or raises an ``ImportError``
+saying to ``pip install redun-spark``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from redun.plugins.compat import resolve_moved
+
+DISTRIBUTION = "redun-spark"
+MODULES = ("redun_spark.glue", "redun_spark.glue.executor")
+
+
+def __getattr__(name: str) -> Any:
+    return resolve_moved(__name__, name, MODULES, DISTRIBUTION)

@@ -77,6 +77,9 @@ class TypeRegistry:
             module_name, name = type_name.rsplit(".", 1)
             return importlib.import_module(module_name).__dict__[name]
         except (ValueError, ImportError, KeyError) as error:
+            plugin_type = _plugin_value_type(type_name)
+            if plugin_type is not None:
+                return plugin_type
             raise TypeError(f'Unable to import type "{type_name}"') from error
 
     def get_type(self, raw_type: type, use_default: bool = True) -> type[Value] | None:
@@ -156,6 +159,16 @@ class TypeRegistry:
 
     def iter_subvalues(self, raw_value: Any) -> Iterator[Value]:
         return self.get_value(raw_value).iter_subvalues()
+
+
+def _plugin_value_type(type_name: str) -> type | None:
+    """A value class some plugin provides for a persisted type name (loads plugins lazily)."""
+    try:
+        from redun.plugins.registry import get_value_type
+
+        return get_value_type(type_name)
+    except Exception:
+        return None
 
 
 # Leaf builtins whose hash is the pickle hash unless someone registers a proxy for them.

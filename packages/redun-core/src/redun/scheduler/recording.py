@@ -117,7 +117,15 @@ class Recorder:
     def job_started(self, job: Job) -> None:
         if not self.enabled:
             return
+        new_task = job.task.hash not in self._recorded_tasks
         rows = self.task_rows(job.task)
+        tags = job.options.get("tags")
+        if tags:
+            # @task(tags=...) tags the Task (once) and every Job of it.
+            tag_list = [(key, value) for key, value in tags]
+            if new_task:
+                rows.extend(self._tag_rows("Task", job.task.hash, tag_list))
+            rows.extend(self._tag_rows("Job", job.id, tag_list))
         rows.append(
             JobStartRow(
                 job.id,
@@ -219,12 +227,16 @@ class Recorder:
         self.backend.write([ExecutionUpdateRow(execution_id, utcnow())])
 
     def tags(self, entity_type: str, entity_id: str, tags: list[tuple[str, Any]]) -> None:
-        rows: list[Row] = [
+        rows = self._tag_rows(entity_type, entity_id, tags)
+        if rows:
+            self.backend.write(rows)
+
+    @staticmethod
+    def _tag_rows(entity_type: str, entity_id: str, tags: list[tuple[str, Any]]) -> list[Row]:
+        return [
             TagRow(hash_tag(entity_id, key, value, []), entity_type, entity_id, key, value)
             for key, value in tags
         ]
-        if rows:
-            self.backend.write(rows)
 
 
 def _is_file(value: Any) -> bool:

@@ -1,0 +1,94 @@
+"""Task options users rely on: tags, prov, config_args, export_options; redun.run."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+import redun
+from redun import task
+
+redun_namespace = "test_task_options"
+
+
+def test_task_tags_are_recorded_on_task_and_jobs(make_scheduler, db_path):
+    @task(tags=[("team", "x")])
+    def tagged(i: int):
+        return i
+
+    @task()
+    def main():
+        return [tagged(1), tagged(2)]
+
+    make_scheduler().run(main())
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT entity_type, count(*) FROM tag WHERE key = 'team' GROUP BY entity_type"
+        ).fetchall()
+    assert dict(rows) == {"Task": 1, "Job": 2}
+
+
+def test_prov_false_records_nothing_for_the_subtree(make_scheduler, db_path):
+    @task()
+    def leaf(i: int):
+        return i
+
+    @task(prov=False)
+    def quiet():
+        return [leaf(1), leaf(2)]
+
+    assert make_scheduler().run(quiet()) == [1, 2]
+    with sqlite3.connect(db_path) as conn:
+        names = {
+            row[0]
+            for row in conn.execute(
+                "SELECT task.name FROM job JOIN task ON task.hash = job.task_hash"
+            )
+        }
+    assert "quiet" not in names and "leaf" not in names
+
+
+def test_config_args_are_left_out_of_the_cache_key(make_scheduler, calls):
+    @task(config_args=["workers"])
+    def compute(x: int, workers: int = 1):
+        calls.hit("compute")
+        return x * 2
+
+    make_scheduler().run(compute(3, workers=1))
+    assert make_scheduler().run(compute(3, workers=8)) == 6
+    assert calls["compute"] == 1
+    with pytest.raises(ValueError, match="Invalid config args"):
+
+        @task(config_args=["nope"])
+        def broken(x: int):
+            return x
+
+
+def test_export_options_reach_every_descendant(make_scheduler, calls):
+    @task()
+    def leaf(i: int):
+        calls.hit("leaf")
+        return i
+
+    @task()
+    def sub():
+        return [leaf(1), leaf(2)]
+
+    make_scheduler().run(sub())
+    make_scheduler().run(sub.options(cache=False)())
+    assert calls["leaf"] == 2, "options() affects only sub"
+    make_scheduler().run(sub.export_options(cache=False)())
+    assert calls["leaf"] == 4, "export_options() makes every descendant re-run"
+
+
+def test_redun_run_builds_a_scheduler_from_a_config_dir(tmp_path, calls):
+    @task()
+    def double(x: int):
+        calls.hit("double")
+        return x * 2
+
+    config_dir = tmp_path / ".redun"
+    assert redun.run(double(21), config_dir=str(config_dir)) == 42
+    assert (config_dir / "redun.ini").exists()
+    assert redun.run(double(21), config_dir=str(config_dir)) == 42
+    assert calls["double"] == 1

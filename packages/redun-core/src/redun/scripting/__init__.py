@@ -1,8 +1,7 @@
 """Shell scripts as tasks: ``@task(script=True)`` and ``script()`` with file staging.
 
-Upstream's ``redun.scripting`` names, over three modules: how scripts are prepared and
-run (``commands``), how script tasks are built (``task_factory``) and ``script()`` with
-its internal tasks (``staged``).
+Upstream's ``redun.scripting`` names: how scripts are prepared and run (``commands``)
+and ``script()`` with its internal tasks (``staged``).
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from redun.scripting.commands import (
 from redun.scripting.errors import ScriptError, ScriptFileNotFoundError
 from redun.scripting.staged import _script as _script
 from redun.scripting.staged import postprocess_script, script, script_task
-from redun.scripting.task_factory import make_script_task
 
 __all__ = [
     "DEFAULT_SHELL",
@@ -30,7 +28,6 @@ __all__ = [
     "get_command_eof",
     "get_task_command",
     "get_wrapped_command",
-    "make_script_task",
     "postprocess_script",
     "prepare_command",
     "script",

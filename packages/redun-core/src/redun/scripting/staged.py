@@ -23,7 +23,6 @@ from typing import Any
 from redun.file import Dir, File, Staging
 from redun.scripting.commands import get_wrapped_command, prepare_command
 from redun.scripting.errors import ScriptFileNotFoundError
-from redun.scripting.task_factory import make_script_task
 from redun.task import task
 from redun.value.nested import iter_nested_value, map_nested_value
 
@@ -46,12 +45,8 @@ def _script_task(command: str) -> str:
 
 # Never from the backend cache: the files a command reads and writes are invisible to
 # its single argument (the text), so only ``redun.script`` can tell when it is stale.
-script_task = make_script_task(
-    _script_task,
-    name="script_task",
-    namespace="redun",
-    version="1",
-    options={"cache": False},
+script_task = task(
+    _script_task, name="script_task", namespace="redun", version="1", script=True, cache=False
 )
 
 

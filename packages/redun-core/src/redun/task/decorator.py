@@ -57,20 +57,6 @@ def task(
         if export_options:
             options.update(export_options)
             export_keys = set(export_options)
-        if script:
-            from redun.scripting import make_script_task
-
-            return make_script_task(
-                func,
-                name=name,
-                namespace=namespace,
-                version=version,
-                compat=compat,
-                options=options,
-                export_keys=export_keys,
-                hash_includes=hash_includes,
-                source=source,
-            )
         new_task: Task[P, R] = Task(
             func,
             name=name,

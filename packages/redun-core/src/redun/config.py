@@ -9,14 +9,18 @@ case-sensitive; values are strings, parsed by their users with :func:`parse_int`
 from __future__ import annotations
 
 import configparser
-import json
-import logging
 import os
 import re
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from redun.config_values import (  # noqa: F401  (re-exported: redun.config.parse_int & co.)
+    parse_bool,
+    parse_choice,
+    parse_float,
+    parse_int,
+)
 from redun.errors import ConfigError
 
 REDUN_CONFIG_ENV = "REDUN_CONFIG"
@@ -36,8 +40,6 @@ max_workers = 20
 # Top-level sections that hold keys, and those that hold named sub-sections.
 KEY_SECTIONS = ("backend", "limits", "scheduler", "tags")
 NAMED_SECTIONS = ("executors", "federated_tasks", "repos")
-_BOOLEANS = {"1": True, "yes": True, "true": True, "on": True, "0": False, "no": False}
-_BOOLEANS.update({"false": False, "off": False})
 _VAR = re.compile(r"\$(?:(\$)|\{([^}]*)\})")
 _MAX_DEPTH = 10
 
@@ -84,53 +86,6 @@ class Section(Mapping[str, str]):
     def getboolean(self, key: str, default: bool | None = None) -> bool | None:
         """The boolean value of ``key`` (true/false, yes/no, on/off, 1/0), or ``default``."""
         return default if key not in self else parse_bool(self[key], key, self.name, self.source)
-
-
-def _invalid(key: str, value: Any, section: str, source: str | None, expected: str) -> ConfigError:
-    where = f" (in {source})" if source else ""
-    return ConfigError(f"invalid {key} {value!r} in [{section}]: expected {expected}{where}")
-
-
-def parse_int(
-    value: Any, key: str, section: str, source: str | None = None, minimum: int | None = None
-) -> int:
-    """Parse a config value as an integer, failing with a message naming key and section."""
-    if isinstance(value, bool):
-        raise _invalid(key, value, section, source, "an integer")
-    try:
-        result = int(str(value).strip())
-    except ValueError:
-        raise _invalid(key, value, section, source, "an integer") from None
-    if minimum is not None and result < minimum:
-        raise _invalid(key, value, section, source, f"an integer >= {minimum}")
-    return result
-
-
-def parse_float(value: Any, key: str, section: str, source: str | None = None) -> float:
-    """Parse a config value as a float, failing with a message naming key and section."""
-    try:
-        return float(str(value).strip())
-    except ValueError:
-        raise _invalid(key, value, section, source, "a number") from None
-
-
-def parse_bool(value: Any, key: str, section: str, source: str | None = None) -> bool:
-    """Parse a config value as a boolean (true/false, yes/no, on/off, 1/0)."""
-    if isinstance(value, bool):
-        return value
-    try:
-        return _BOOLEANS[str(value).strip().lower()]
-    except KeyError:
-        raise _invalid(key, value, section, source, "true or false") from None
-
-
-def parse_choice(
-    value: Any, key: str, section: str, choices: tuple[str, ...], source: str | None = None
-) -> str:
-    """Check that a config value is one of ``choices``."""
-    if value not in choices:
-        raise _invalid(key, value, section, source, " or ".join(choices))
-    return str(value)
 
 
 class Config(Mapping[str, Any]):
@@ -426,77 +381,5 @@ def load_config(config_dir: str, create: bool = True) -> Config:
     return config
 
 
-# Typed keys checked by validate_config: (section, key) -> parser.
-_TYPED_KEYS = {
-    ("scheduler", "job_status_interval"): parse_int,
-    ("backend", "automigrate"): parse_bool,
-    ("backend", "db_retries"): parse_int,
-    ("backend", "db_retries_backoff"): parse_float,
-    ("backend", "db_retries_backoff_max"): parse_float,
-}
-
-
-def validate_config(config: Config) -> None:
-    """Check section names and typed values, raising one-line ConfigErrors.
-
-    Unknown top-level sections are warned about, not refused: upstream ignores them and
-    existing users' configs must keep working, but a typo such as ``[executor.default]``
-    should not pass silently either.
-    """
-    source = config.source or "config"
-    known = ", ".join(sorted(KEY_SECTIONS + tuple(f"{n}.NAME" for n in NAMED_SECTIONS)))
-    for name, node in config.items():
-        if name in KEY_SECTIONS:
-            bad = None if isinstance(node, Section) else f"{name}.{next(iter(node))}"
-        elif name not in NAMED_SECTIONS:
-            logging.getLogger("redun").warning(
-                f"ignoring unknown section [{name}] in {source} (known: {known})"
-            )
-            continue
-        elif isinstance(node, Section):
-            bad = name if node.own_keys else None
-        else:
-            deep = [child for child, sub in node.items() if not isinstance(sub, Section)]
-            bad = f"{name}.{deep[0]}.{next(iter(node[deep[0]]))}" if deep else None
-        if bad:
-            use = f"[{name}] with keys" if name in KEY_SECTIONS else f"[{name}.NAME]"
-            raise ConfigError(f"misplaced section [{bad}] in {source}: use {use}")
-    _validate_values(config, source)
-
-
-def _validate_values(config: Config, source: str) -> None:
-    for (section_name, key), parser in _TYPED_KEYS.items():
-        section = config.get(section_name)
-        if section is not None and key in section:
-            parser(section[key], key, section_name, source)
-    limits = config.get("limits")
-    if limits is not None:
-        for key in limits.own_keys:
-            parse_int(limits[key], key, "limits", source, minimum=0)
-    scheduler = config.get("scheduler")
-    if scheduler is not None and "context" in scheduler:
-        try:
-            context = json.loads(scheduler["context"])
-        except ValueError as exc:
-            raise ConfigError(
-                f"invalid context in [scheduler] of {source}: not JSON ({exc.msg} at "
-                f"column {exc.colno})"
-            ) from None
-        if not isinstance(context, dict):
-            raise ConfigError(f"invalid context in [scheduler] of {source}: expected a JSON object")
-    for name, section in _named(config, "executors").items():
-        if "type" not in section:
-            raise ConfigError(
-                f"section [executors.{name}] in {source} has no type: add e.g. 'type = local'"
-            )
-    for name, section in _named(config, "repos").items():
-        if "config_dir" not in section:
-            raise ConfigError(
-                f"section [repos.{name}] in {source} has no config_dir: add the path of "
-                "that repository's .redun directory"
-            )
-
-
-def _named(config: Config, name: str) -> Mapping[str, Section]:
-    node = config.get(name, {})
-    return {} if isinstance(node, Section) else node
+# Validation lives in its own module; re-exported here (upstream-style import path).
+from redun.config_validation import validate_config  # noqa: E402

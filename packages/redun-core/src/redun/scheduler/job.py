@@ -28,6 +28,8 @@ class Execution:
     def __init__(self, id: str | None = None) -> None:
         self.id = id or str(uuid.uuid4())
         self.job: Job | None = None
+        # Known before the root job exists, so the execution row can be written first.
+        self.root_job_id = new_job_id()
         # Set when this run extends another execution under one of its jobs (subrun).
         self.parent_job_id: str | None = None
 

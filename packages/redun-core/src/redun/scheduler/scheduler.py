@@ -185,10 +185,12 @@ class Scheduler(JobRunner):
     def _run_loop(
         self, expr: TaskExpression, execution: Execution, argv: list[str], tags: Any
     ) -> Any:
+        if execution.parent_job_id is None:
+            # The execution row goes first: its root job's row points at it (FK on Postgres).
+            self.recorder.execution(execution.id, execution.root_job_id, argv)
         promise = self.evaluator.evaluate(expr, None)
         root = execution.job
         if root is not None and execution.parent_job_id is None:
-            self.recorder.execution(execution.id, root.id, argv)
             self.recorder.tags("Execution", execution.id, self._execution_tags(root, tags))
         last_heartbeat = time.time()
         live = LiveStatus(self.report, enabled=self._live_display)
@@ -351,8 +353,10 @@ class Scheduler(JobRunner):
         elif isinstance(expr, SchedulerExpression):
             promise = self._eval_scheduler_task(task, expr, parent_job)
         else:
-            job = Job(task, expr, parent_job=parent_job, execution=self.execution)
-            if parent_job is None and self.execution is not None:
+            root = parent_job is None and self.execution is not None and self.execution.job is None
+            job_id = self.execution.root_job_id if root else None
+            job = Job(task, expr, id=job_id, parent_job=parent_job, execution=self.execution)
+            if root:
                 self.execution.job = job
             promise = job.result_promise = Promise()
             self._start_job(job)

@@ -76,6 +76,5 @@ def viz_command(record_id: str, dataflow: bool, fmt: str | None, output: str | N
             handle.write(data)
         click.echo(f"Wrote {fmt} graph of execution {execution_id[:8]} to {output}", err=True)
     else:
-        stream = click.get_binary_stream("stdout")
-        stream.write(data)
-        stream.flush()
+        # click.echo writes bytes to the binary stdout (and works under CliRunner).
+        click.echo(data, nl=False)

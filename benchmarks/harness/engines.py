@@ -60,7 +60,24 @@ def ours_engine(python: str | None = None) -> Engine:
             f"ours: {engine.python} imports upstream redun {engine.version} from "
             f"{engine.location}: pass --ours-python with redun-core installed"
         )
+    _compile_package(engine)
     return engine
+
+
+def _compile_package(engine: Engine) -> None:
+    """Byte-compile an editable install, as ``pip install`` does for a regular one.
+
+    Upstream is measured from a pip-installed (byte-compiled) package; an editable
+    checkout under PYTHONDONTWRITEBYTECODE would otherwise recompile every module on
+    every run and the comparison would measure the compiler, not redun.
+    """
+    package_dir = os.path.dirname(engine.location)
+    subprocess.run(
+        [engine.python, "-m", "compileall", "-q", package_dir],
+        check=False,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def upstream_engine(venv: str = DEFAULT_UPSTREAM_VENV, log=print) -> Engine:

@@ -9,3 +9,19 @@ def test_import_redun_is_light():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_redun_run_does_not_import_the_orm(tmp_path):
+    """The SQLAlchemy ORM costs ~0.1 s to import; recording uses Core only."""
+    (tmp_path / "wf.py").write_text("from redun import task\n@task()\ndef main():\n    return 1\n")
+    code = (
+        "import sys\n"
+        "from redun.cli.main import main\n"
+        "try:\n    main(['run', 'wf.py', 'main'])\nexcept SystemExit:\n    pass\n"
+        "print('ORM' if 'sqlalchemy.orm' in sys.modules else 'CORE', file=sys.stderr)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "1"
+    assert out.stderr.strip().splitlines()[-1] == "CORE"

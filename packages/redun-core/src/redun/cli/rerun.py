@@ -14,8 +14,8 @@ def recorded_call(backend: RedunBackend, id_prefix: str) -> tuple[str, tuple, di
     """``(task fullname, args, kwargs)`` of a job (or an execution's root job)."""
     from sqlalchemy import select
 
-    from redun.backends.db.models import Argument, Execution, Job, Task, Value
     from redun.backends.db.queries import resolve_id
+    from redun.backends.db.tables import Argument, Execution, Job, Task, Value
     from redun.value import get_type_registry
 
     job, execution = Job.__table__, Execution.__table__

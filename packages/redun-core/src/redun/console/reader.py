@@ -188,7 +188,7 @@ class ConsoleReader:
     def value(self, value_hash: str) -> ValueDetail:
         from sqlalchemy import select
 
-        from redun.backends.db.models import Argument, CallNode, Job
+        from redun.backends.db.tables import Argument, CallNode, Job
 
         with self.conn() as conn:
             row = queries.get_value_rows(conn, [value_hash]).get(value_hash)
@@ -248,7 +248,7 @@ def _job_list(conn: Connection, column: str, value: str, newest_first: bool) -> 
     """Up to ``MAX_JOBS`` jobs whose ``column`` equals ``value``, by start time."""
     from sqlalchemy import select
 
-    from redun.backends.db.models import Job
+    from redun.backends.db.tables import Job
 
     job = Job.__table__
     order = job.c.start_time.desc() if newest_first else job.c.start_time
@@ -262,7 +262,7 @@ def _find_jobs(conn: Connection, needle: str, limit: int) -> list[JobInfo]:
     """Newest jobs whose id starts with, or whose task name contains, ``needle``."""
     from sqlalchemy import func, or_, select
 
-    from redun.backends.db.models import Job, Task
+    from redun.backends.db.tables import Job, Task
 
     job, task = Job.__table__, Task.__table__
     fullname = func.lower(task.c.namespace + "." + task.c.name)
@@ -281,7 +281,7 @@ def _find_jobs(conn: Connection, needle: str, limit: int) -> list[JobInfo]:
 def _jobs_with_call(conn: Connection, call_hash: str) -> list[JobInfo]:
     from sqlalchemy import select
 
-    from redun.backends.db.models import Job
+    from redun.backends.db.tables import Job
 
     job = Job.__table__
     query = select(job.c.id).where(job.c.call_hash == call_hash).order_by(job.c.start_time)
@@ -294,7 +294,7 @@ def _upstreams(
 ) -> list[Upstream]:
     from sqlalchemy import select
 
-    from redun.backends.db.models import CallNode, Job
+    from redun.backends.db.tables import CallNode, Job
 
     producers = sorted({p for arg in args for p in arg.producers})
     if not producers:

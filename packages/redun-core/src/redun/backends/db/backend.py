@@ -219,7 +219,7 @@ class RedunBackendDb(RedunBackend):
     def get_evaluations(self, eval_hashes: Sequence[str]) -> dict[str, str]:
         from sqlalchemy import select
 
-        from redun.backends.db.models import Evaluation
+        from redun.backends.db.tables import Evaluation
 
         table = Evaluation.__table__
         found: dict[str, str] = {}
@@ -241,7 +241,7 @@ class RedunBackendDb(RedunBackend):
     def get_existing_call_nodes(self, call_hashes: Sequence[str]) -> set[str]:
         from sqlalchemy import select
 
-        from redun.backends.db.models import CallNode
+        from redun.backends.db.tables import CallNode
 
         table = CallNode.__table__
         found: set[str] = set()
@@ -254,7 +254,7 @@ class RedunBackendDb(RedunBackend):
     def get_values(self, value_hashes: Sequence[str]) -> dict[str, tuple[str, str, bytes]]:
         from sqlalchemy import select
 
-        from redun.backends.db.models import Value
+        from redun.backends.db.tables import Value
 
         table = Value.__table__
         found: dict[str, tuple[str, str, bytes]] = {}
@@ -270,7 +270,7 @@ class RedunBackendDb(RedunBackend):
     def get_call_nodes(self, task_hash: str, args_hash: str) -> list[CallNodeHit]:
         from sqlalchemy import select
 
-        from redun.backends.db.models import CallNode, CallSubtreeTask
+        from redun.backends.db.tables import CallNode, CallSubtreeTask
 
         node, subtree = CallNode.__table__, CallSubtreeTask.__table__
         # Filter on the indexed task_hash; args_hash has no index (upstream schema).

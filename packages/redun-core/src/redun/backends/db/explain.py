@@ -15,7 +15,7 @@ def explain_cache_miss(
     with other arguments) or ``new_call`` (neither)."""
     from sqlalchemy import select
 
-    from redun.backends.db.models import CallNode, Task
+    from redun.backends.db.tables import CallNode, Task
 
     node, task = CallNode.__table__, Task.__table__
     with backend.transaction() as conn:

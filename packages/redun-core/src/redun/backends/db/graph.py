@@ -15,7 +15,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
-from redun.backends.db.models import Argument, ArgumentResult, CallEdge, CallNode
 from redun.backends.db.queries import (
     IN_CHUNK,
     JobInfo,
@@ -24,6 +23,7 @@ from redun.backends.db.queries import (
     get_call_node,
     get_value_rows,
 )
+from redun.backends.db.tables import Argument, ArgumentResult, CallEdge, CallNode
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -97,7 +97,7 @@ def parameter_names(source: str) -> list[str]:
 def _task_sources(conn: Connection, task_hashes: Sequence[str]) -> dict[str, str]:
     from sqlalchemy import select
 
-    from redun.backends.db.models import Task
+    from redun.backends.db.tables import Task
 
     task = Task.__table__
     found: dict[str, str] = {}

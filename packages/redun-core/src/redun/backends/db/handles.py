@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 def _read_validity(conn: Connection, hashes: Sequence[str]) -> dict[str, bool]:
     from sqlalchemy import select
 
-    from redun.backends.db.models import Handle
+    from redun.backends.db.tables import Handle
 
     table = Handle.__table__
     found: dict[str, bool] = {}
@@ -62,7 +62,7 @@ def rollback_handle(
     """
     from sqlalchemy import select, update
 
-    from redun.backends.db.models import Handle, HandleEdge
+    from redun.backends.db.tables import Handle, HandleEdge
 
     handle, edge = Handle.__table__, HandleEdge.__table__
     query = (

@@ -39,7 +39,7 @@ def table_names(conn: Connection) -> set[str]:
 
 def record_version(conn: Connection, version: DBVersionInfo) -> None:
     """Append the ``redun_version`` row that marks a schema change (upstream's encoding)."""
-    from redun.backends.db.models import RedunVersion
+    from redun.backends.db.tables import RedunVersion
 
     conn.execute(
         RedunVersion.__table__.insert().values(
@@ -52,7 +52,7 @@ def create_schema(conn: Connection) -> None:
     """Create every table at the latest version, inside the caller's transaction."""
     from sqlalchemy import delete, insert
 
-    from redun.backends.db.models import RedunMigration, metadata
+    from redun.backends.db.tables import RedunMigration, metadata
 
     metadata.create_all(conn)
     migration = RedunMigration.__table__

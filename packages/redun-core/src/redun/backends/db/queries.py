@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from redun.backends.db.models import (
+from redun.backends.db.tables import (
     Argument,
     CallEdge,
     CallNode,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from redun.backends.db.models import (
+from redun.backends.db.tables import (
     Argument,
     CallNode,
     Execution,

@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from redun.backends.db.models import (
+from redun.backends.db.sync_walk import IN_CHUNK, SyncPlan, all_execution_ids, chunked, walk
+from redun.backends.db.tables import (
     Argument,
     ArgumentResult,
     CallEdge,
@@ -35,7 +36,6 @@ from redun.backends.db.models import (
     Task,
     Value,
 )
-from redun.backends.db.sync_walk import IN_CHUNK, SyncPlan, all_execution_ids, chunked, walk
 from redun.errors import BackendError, UsageError
 
 if TYPE_CHECKING:

@@ -19,7 +19,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from redun.backends.db.models import (
+from redun.backends.db.sync import COPY_STEPS, insert_rows, mark_edited_tags
+from redun.backends.db.sync_walk import SyncPlan, chunked
+from redun.backends.db.tables import (
     Argument,
     ArgumentResult,
     CallEdge,
@@ -35,8 +37,6 @@ from redun.backends.db.models import (
     Task,
     Value,
 )
-from redun.backends.db.sync import COPY_STEPS, insert_rows, mark_edited_tags
-from redun.backends.db.sync_walk import SyncPlan, chunked
 from redun.errors import UsageError
 from redun.hashing import hash_eval_from_args_hash
 

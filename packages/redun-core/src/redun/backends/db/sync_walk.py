@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from redun.backends.db.models import (
+from redun.backends.db.tables import (
     Argument,
     ArgumentResult,
     CallEdge,

@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from redun.backends.db.models import Tag, TagEdit
+from redun.backends.db.tables import Tag, TagEdit
 from redun.backends.records import TagRow
 from redun.errors import UsageError
 from redun.hashing import hash_tag

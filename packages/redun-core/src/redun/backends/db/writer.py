@@ -20,7 +20,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from redun.backends.db.engine import IMMEDIATE, is_locked_error
-from redun.backends.db.models import (
+from redun.backends.db.tables import (
     Argument,
     ArgumentResult,
     CallEdge,

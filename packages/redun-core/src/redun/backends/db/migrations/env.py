@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from redun.backends.db.models import metadata
+from redun.backends.db.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:

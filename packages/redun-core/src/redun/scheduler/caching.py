@@ -91,10 +91,17 @@ class CacheChecker:
             if leaf_calls
             else set()
         )
-        for job, value, _ in hits:
+        for job, value, value_hash in hits:
             call_hash = leaf_calls.get(job.id)
             if call_hash is not None and call_hash in known:
-                self._hit(job, value, CacheResult.SINGLE, None, recorded_call=call_hash)
+                self._hit(
+                    job,
+                    value,
+                    CacheResult.SINGLE,
+                    None,
+                    recorded_call=call_hash,
+                    value_hash=value_hash,
+                )
             else:
                 self._hit(job, value, CacheResult.SINGLE, None)
 
@@ -124,6 +131,7 @@ class CacheChecker:
         kind: CacheResult,
         call_hash: str | None,
         recorded_call: str | None = None,
+        value_hash: str | None = None,
     ) -> None:
         scheduler = self.scheduler
         job.was_cached = True
@@ -137,7 +145,9 @@ class CacheChecker:
             scheduler._finish_job(job, value, call_hash=call_hash)
         elif recorded_call is not None:
             job.subtree_tasks = {job.task.hash}
-            scheduler._finish_job(job, value, call_hash=recorded_call, recorded=True)
+            scheduler._finish_job(
+                job, value, call_hash=recorded_call, recorded=True, result_hash=value_hash
+            )
         else:
             scheduler._resolve_result(job, value)
 

@@ -34,10 +34,20 @@ def contains_expression(value: Any) -> bool:
         return False
     if isinstance(value, Expression):
         return True
-    if value_type in (list, tuple, set) or is_namedtuple(value):
-        return any(contains_expression(item) for item in value)
+    if value_type is tuple or value_type is list:
+        for item in value:
+            if type(item) not in _LEAF_TYPES and contains_expression(item):
+                return True
+        return False
     if value_type is dict:
-        return any(contains_expression(k) or contains_expression(v) for k, v in value.items())
+        for key, item in value.items():
+            if (type(item) not in _LEAF_TYPES and contains_expression(item)) or (
+                type(key) not in _LEAF_TYPES and contains_expression(key)
+            ):
+                return True
+        return False
+    if value_type is set or is_namedtuple(value):
+        return any(contains_expression(item) for item in value)
     if dataclasses.is_dataclass(value_type):
         return any(contains_expression(getattr(value, f.name)) for f in dataclasses.fields(value))
     return False

@@ -296,6 +296,7 @@ class JobRunner:
         value: Any,
         call_hash: str | None = None,
         recorded: bool = False,
+        result_hash: str | None = None,
     ) -> None:
         """Settle a job with its ultimate value and record its call node.
 
@@ -306,9 +307,9 @@ class JobRunner:
         recorder = self.recorder
         prov = job.options.get("prov") is not False
         if prov and not recorded:
-            result_hash, result_rows = recorder.value_row(value)
+            result_hash, result_rows = recorder.value_row(value, result_hash)
         else:
-            result_hash, result_rows = registry.get_hash(value), []
+            result_hash, result_rows = result_hash or registry.get_hash(value), []
         children = [child.call_hash for child in job.child_jobs if child.call_hash]
         if call_hash is None:
             call_hash = hash_call_node(job.task.hash, job.args_hash, result_hash, children)

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from redun.hashing import hash_tag_bytes
-from redun.pickling import pickle_dumps
+from redun.pickling import pickle_dumps, pickle_loads
 from redun.value.nested import iter_nested_value
 
 if TYPE_CHECKING:
@@ -120,6 +120,9 @@ class TypeRegistry:
     def deserialize(self, type_name: str, data: bytes) -> Any:
         from redun.value.base import InvalidValueError, ProxyValue
 
+        if type_name in _PLAIN_TYPE_NAMES and type_name not in self._type_name2value_type:
+            return pickle_loads(data)
+
         try:
             raw_type = self.parse_type_name(type_name)
         except TypeError:
@@ -173,6 +176,9 @@ def _plugin_value_type(type_name: str) -> type | None:
 
 # Leaf builtins whose hash is the pickle hash unless someone registers a proxy for them.
 _PLAIN_TYPES = frozenset({int, str, float, bytes, _NoneType})
+_PLAIN_TYPE_NAMES = frozenset(
+    {"builtins.int", "builtins.str", "builtins.float", "builtins.bytes", "builtins.NoneType"}
+)
 
 _type_registry = TypeRegistry()
 

@@ -35,10 +35,7 @@ def contains_expression(value: Any) -> bool:
     if isinstance(value, Expression):
         return True
     if value_type is tuple or value_type is list:
-        for item in value:
-            if type(item) not in _LEAF_TYPES and contains_expression(item):
-                return True
-        return False
+        return any(type(item) not in _LEAF_TYPES and contains_expression(item) for item in value)
     if value_type is dict:
         for key, item in value.items():
             if (type(item) not in _LEAF_TYPES and contains_expression(item)) or (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from redun import File, task
 
 redun_namespace = "test_async_and_files"

@@ -50,6 +50,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--ours-python", help="interpreter with redun-core (default: this one)")
     parser.add_argument("--upstream-venv", default=DEFAULT_UPSTREAM_VENV)
     parser.add_argument("--workdir", help="keep repositories here instead of a temp dir")
+    parser.add_argument(
+        "--backend",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="repository for the workflow cases: a SQLite file, or a fresh PostgreSQL "
+        "database per engine and case (ours needs redun-postgres; upstream gets psycopg2)",
+    )
+    parser.add_argument(
+        "--pg-server",
+        default=None,
+        help="PostgreSQL server URL without a database (default postgresql://postgres@127.0.0.1:5432)",
+    )
     args = parser.parse_args(argv)
     args.engines = [name.strip() for name in args.engines.split(",") if name.strip()]
     unknown = sorted(set(args.engines) - set(ENGINES))
@@ -70,6 +82,12 @@ def setup_engines(args: argparse.Namespace) -> list[Engine]:
             engines.append(ours_engine(args.ours_python))
         else:
             engines.append(upstream_engine(args.upstream_venv, log=log))
+    if args.backend == "postgres":
+        from harness.postgres import prepare_upstream
+
+        for engine in engines:
+            if engine.name == "upstream":
+                prepare_upstream(engine, log)
     return engines
 
 
@@ -90,7 +108,18 @@ def run_workflow(
     if engine.name == "upstream" and case.upstream_slow and args.skip_upstream_slow:
         reason = "--skip-upstream-slow"
         return skipped(reason), skipped(reason)
-    runner = WorkflowRunner(engine, case, workdir, args.timeout)
+    if args.backend != "postgres":
+        return _cold_and_cached(WorkflowRunner(engine, case, workdir, args.timeout), engine, case)
+    from harness.postgres import DEFAULT_SERVER, fresh_database
+
+    with fresh_database(args.pg_server or DEFAULT_SERVER, f"{engine.name}_{case.name}") as url:
+        runner = WorkflowRunner(engine, case, workdir, args.timeout, pg_url=url)
+        return _cold_and_cached(runner, engine, case)
+
+
+def _cold_and_cached(
+    runner: WorkflowRunner, engine: Engine, case: WorkflowCase
+) -> tuple[Measurement, Measurement]:
     cold = runner.run(cold=True)
     log(f"[{engine.name}] {case.name} cold: {cold.status} {cold.wall_s or 0:.2f} s")
     if cold.status != "ok":
@@ -145,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             "machine": {"platform": platform.platform(), "cpus": os.cpu_count()},
             "engines": {engine.name: vars(engine) for engine in engines},
             "quick": args.quick,
+            "backend": args.backend,
             "rows": [row.to_json() for row in rows],
         }
         with open(args.json, "w", encoding="utf-8") as out:

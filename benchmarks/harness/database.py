@@ -1,27 +1,53 @@
-"""Read job counts straight from the SQLite file each run wrote (schema 3.5)."""
+"""Read job counts straight from the repository each run wrote (schema 3.5).
+
+A repository is a SQLite file path or a PostgreSQL URL (``postgresql://host/db``);
+PostgreSQL is read with psycopg 3 when the runner benchmarks that backend.
+"""
 
 from __future__ import annotations
 
 import os
 import sqlite3
 
+EXECUTIONS = "SELECT id FROM execution"
+JOB_COUNTS = "SELECT COUNT(*), COALESCE(SUM(CASE WHEN cached THEN 1 ELSE 0 END), 0) FROM job"
 
-def execution_ids(db_path: str) -> set[str]:
+
+def _is_pg(repo: str) -> bool:
+    return repo.startswith("postgresql")
+
+
+def execution_ids(repo: str) -> set[str]:
     """Return the ids of every execution recorded so far (empty before the first run)."""
-    if not os.path.exists(db_path):
+    if _is_pg(repo):
+        import psycopg
+
+        with psycopg.connect(repo) as conn:
+            try:
+                return {row[0] for row in conn.execute(EXECUTIONS)}
+            except psycopg.errors.UndefinedTable:
+                return set()
+    if not os.path.exists(repo):
         return set()
-    with sqlite3.connect(db_path) as conn:
+    with sqlite3.connect(repo) as conn:
         try:
-            return {row[0] for row in conn.execute("SELECT id FROM execution")}
+            return {row[0] for row in conn.execute(EXECUTIONS)}
         except sqlite3.OperationalError:
             return set()
 
 
-def job_counts(db_path: str, execution_id: str) -> tuple[int, int]:
+def job_counts(repo: str, execution_id: str) -> tuple[int, int]:
     """Return (jobs, cached jobs) recorded for one execution."""
-    with sqlite3.connect(db_path) as conn:
+    if _is_pg(repo):
+        import psycopg
+
+        with psycopg.connect(repo) as conn:
+            jobs, cached = conn.execute(
+                JOB_COUNTS + " WHERE execution_id = %s", (execution_id,)
+            ).fetchone()
+        return int(jobs), int(cached)
+    with sqlite3.connect(repo) as conn:
         jobs, cached = conn.execute(
-            "SELECT COUNT(*), COALESCE(SUM(cached), 0) FROM job WHERE execution_id = ?",
-            (execution_id,),
+            JOB_COUNTS + " WHERE execution_id = ?", (execution_id,)
         ).fetchone()
     return int(jobs), int(cached)

@@ -12,7 +12,7 @@ from .workflows import WorkflowCase
 
 REDUN_INI = """\
 [backend]
-db_uri = sqlite:///{db_path}
+db_uri = {db_uri}
 
 [executors.default]
 type = local
@@ -71,16 +71,33 @@ def measure_startup(engine: Engine, what: str, workdir: str, timeout: float) -> 
 class WorkflowRunner:
     """Runs one workflow case for one engine in its own repository under ``workdir``."""
 
-    def __init__(self, engine: Engine, case: WorkflowCase, workdir: str, timeout: float):
+    def __init__(
+        self,
+        engine: Engine,
+        case: WorkflowCase,
+        workdir: str,
+        timeout: float,
+        pg_url: str | None = None,
+    ):
         self.engine = engine
         self.case = case
         self.timeout = timeout
         self.root = os.path.join(workdir, f"{engine.name}-{case.name}")
         self.config_dir = os.path.join(self.root, "config")
-        self.db_path = os.path.join(self.config_dir, "redun.db")
         os.makedirs(self.config_dir, exist_ok=True)
+        if pg_url is None:
+            # `db_path` is the repository the checks read: a SQLite file, or the PG URL.
+            self.db_path = os.path.join(self.config_dir, "redun.db")
+            db_uri = f"sqlite:///{self.db_path}"
+        else:
+            from .postgres import create_schema, engine_db_uri
+
+            self.db_path = pg_url
+            db_uri = engine_db_uri(engine, pg_url)
         with open(os.path.join(self.config_dir, "redun.ini"), "w") as out:
-            out.write(REDUN_INI.format(db_path=self.db_path))
+            out.write(REDUN_INI.format(db_uri=db_uri))
+        if pg_url is not None:
+            create_schema(engine, self.config_dir, self.root, clean_env())
 
     def run(self, cold: bool) -> Measurement:
         """

@@ -9,24 +9,23 @@ configuring a process executor costs nothing until a job needs it.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import logging
-import multiprocessing
 import os
 import tempfile
 import threading
 from collections.abc import Mapping
-from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from redun.config import parse_choice
 from redun.errors import ExecutorError
 from redun.executors.base import Executor
-from redun.executors.process_worker import make_payload, read_result, run_payload
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from redun.scheduler import Job, Scheduler
 
 THREAD_MODE = "thread"
@@ -125,6 +124,8 @@ class LocalExecutor(Executor):
         try:
             mode = self._job_mode(job)
             if mode == PROCESS_MODE:
+                from redun.executors.process_worker import make_payload, run_payload
+
                 payload = make_payload(job.task, job.args, job.kwargs, script=script)
                 future = self._pool(PROCESS_MODE).submit(run_payload, payload)
                 future.add_done_callback(lambda f: self._on_process_done(job, f))
@@ -151,6 +152,10 @@ class LocalExecutor(Executor):
                     )
                 return self._thread_pool
             if self._process_pool is None:
+                # Imported on first use: thread-mode runs never pay for multiprocessing.
+                import multiprocessing
+                from concurrent.futures import ProcessPoolExecutor
+
                 self._process_pool = ProcessPoolExecutor(
                     max_workers=self.max_workers,
                     mp_context=multiprocessing.get_context(self.start_method),
@@ -167,6 +172,8 @@ class LocalExecutor(Executor):
             else:
                 result = job.task.func(*job.args, **job.kwargs)
                 if inspect.iscoroutine(result):
+                    import asyncio  # only async tasks pay for asyncio
+
                     result = asyncio.run(_await(result))
         except BaseException as error:  # report every failure, even SystemExit
             self._reject(job, error, error.__traceback__)
@@ -175,6 +182,8 @@ class LocalExecutor(Executor):
 
     def _on_process_done(self, job: Job, future: Future) -> None:
         try:
+            from redun.executors.process_worker import read_result
+
             ok, value, lines = read_result(future.result())
         except BaseException as error:  # broken pool, cancelled future
             self._reject(job, error, error.__traceback__)

@@ -184,10 +184,11 @@ class RedunBackendDb(RedunBackend):
             return run_migration(conn, current, desired, self.where)
 
     def _start_writer(self) -> None:
+        from redun.backends.db.sqlite_bulk import sqlite_insert_rows
         from redun.backends.db.writer import Writer
 
         if self._writer is None:
-            self._writer = Writer(self.connect(), self._lock)
+            self._writer = Writer(self.connect(), self._lock, insert_rows=sqlite_insert_rows)
 
     # -- writes ----------------------------------------------------------------------
 

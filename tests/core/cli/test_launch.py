@@ -100,3 +100,18 @@ def test_job_options_reach_the_launched_job(project, capsys):
     with pytest.raises(SystemExit):
         launch("--executor", "default", "-o", "mode=bogus", "echo", "hi")
     assert "unknown mode 'bogus'" in capsys.readouterr().err
+
+
+def test_code_package_ships_the_code_to_the_job(project, tmp_path, capsys):
+    scratch = tmp_path / "scratch"
+    config = project / ".redun" / "redun.ini"
+    config.write_text(
+        config.read_text() + f"\n[executors.packed]\ntype = local\nscratch = {scratch}\n"
+    )
+    launch(
+        "--executor", "packed", "--code-package", "--wait",
+        *REDUN, "run", "wf.py", "main", "--name", "packed",
+    )  # fmt: skip
+    assert "'Hello, packed!'" in capsys.readouterr().out
+    packages = list((scratch / "code").glob("*.tar.gz"))
+    assert len(packages) == 1

@@ -53,12 +53,15 @@ def create_tar(
     """Write a deterministic gzipped tar of ``file_paths`` (relative to ``root``)."""
     import gzip
 
-    with open(tar_path, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
-        with tarfile.open(fileobj=gz, mode="w") as tar:
-            for path in sorted(file_paths):
-                arcname = os.path.join(arcname_prefix, path) if arcname_prefix else path
-                info, data = _member(os.path.join(root, path), arcname)
-                tar.addfile(info, io.BytesIO(data))
+    with (
+        open(tar_path, "wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz,
+        tarfile.open(fileobj=gz, mode="w") as tar,
+    ):
+        for path in sorted(file_paths):
+            arcname = os.path.join(arcname_prefix, path) if arcname_prefix else path
+            info, data = _member(os.path.join(root, path), arcname)
+            tar.addfile(info, io.BytesIO(data))
     return tar_path
 
 

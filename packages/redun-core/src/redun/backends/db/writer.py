@@ -61,6 +61,8 @@ logger = logging.getLogger("redun.backends.db")
 InsertRows = Callable[["Connection", Any, list[dict[str, Any]]], None]
 
 MAX_BATCH_ROWS = 20_000
+# How long the writer waits for more rows before committing a batch.
+LINGER_S = 0.05
 LOCK_RETRIES = 8
 LOCK_BACKOFF_S = 0.05
 LOCK_BACKOFF_MAX_S = 2.0
@@ -325,6 +327,9 @@ class Writer:
         self._committed = 0
         self._error: BaseException | None = None
         self._stopping = False
+        # Rows queued and not yet taken by the writer; flush() calls waiting right now.
+        self._queued = 0
+        self._waiters = 0
         self._thread: threading.Thread | None = None
         self._executions: set[str] = set()
 
@@ -336,21 +341,31 @@ class Writer:
         with self._cond:
             if self._stopping:
                 raise BackendError("cannot write to a closed backend; call load() again")
+            was_empty = not self._queue
             self._queue.append(rows)
+            self._queued += len(rows)
             self._submitted += 1
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="redun-db-writer", daemon=True
                 )
                 self._thread.start()
-            self._cond.notify_all()
+            # Wake the writer only when there is news for it: work after idleness, or a
+            # full batch (waking it on every job would cost the scheduler the GIL).
+            if was_empty or self._queued >= self._max_batch_rows:
+                self._cond.notify_all()
 
     def flush(self) -> None:
         """Wait until every write queued before this call is committed."""
         with self._cond:
             target = self._submitted
-            while self._committed < target and self._thread is not None:
-                self._cond.wait()
+            self._waiters += 1
+            self._cond.notify_all()
+            try:
+                while self._committed < target and self._thread is not None:
+                    self._cond.wait()
+            finally:
+                self._waiters -= 1
             error, self._error = self._error, None
         if error is not None:
             raise BackendError(f"writing to the database failed: {_first_line(error)}") from error
@@ -379,6 +394,15 @@ class Writer:
                         self._cond.wait()
                     if not self._queue:
                         return
+                    if not self._stopping and not self._waiters:
+                        # Linger briefly so one transaction takes many jobs' rows (a job's
+                        # start and end then fold into one insert); a flush cuts it short.
+                        deadline = time.monotonic() + LINGER_S
+                        while not self._stopping and not self._waiters:
+                            remaining = deadline - time.monotonic()
+                            if remaining <= 0 or self._queued >= self._max_batch_rows:
+                                break
+                            self._cond.wait(remaining)
                     chunks = self._pop_chunks()
                     if wait_for_executions:
                         self._await_executions(chunks)
@@ -395,6 +419,7 @@ class Writer:
             chunk = self._queue.popleft()
             chunks.append(chunk)
             count += len(chunk)
+        self._queued -= count
         return chunks
 
     def _await_executions(self, chunks: list[list[Any]]) -> None:

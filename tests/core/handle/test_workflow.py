@@ -68,7 +68,14 @@ def make_scheduler(workdir):
     made: list[Scheduler] = []
 
     def make() -> Scheduler:
-        scheduler = Scheduler(config={"backend": {"db_uri": f"sqlite:///{workdir}/redun.db"}})
+        # One worker: the tasks share one sqlite3 connection (the handle's external
+        # system), which is not safe to use from two threads at once.
+        scheduler = Scheduler(
+            config={
+                "backend": {"db_uri": f"sqlite:///{workdir}/redun.db"},
+                "executors": {"default": {"type": "local", "max_workers": "1"}},
+            }
+        )
         made.append(scheduler)
         return scheduler
 

@@ -22,8 +22,6 @@ from redun.task import CacheScope
 if TYPE_CHECKING:
     from redun.scheduler.job import Job
 
-_NO_DEFAULTS: tuple = ()
-
 
 def _signature_defaults(task: Any) -> tuple[list[str], list[tuple[str, Any]]]:
     """Positional parameter names and (name, default) pairs, memoized per task object."""
@@ -271,7 +269,6 @@ class JobRunner:
         except Exception as error:
             self._fail_job(job, error, None)
             return
-        self.report.done(job)
         if job.options.get("prov") is not False:
             self.recorder.evaluation(job, result)
         self._resolve_result(job, result)

@@ -50,11 +50,6 @@ class Recorder:
         self.registry = type_registry
         self._recorded_values: set[str] = set()
         self._recorded_tasks: set[str] = set()
-        self.enabled = True
-
-    def reset(self) -> None:
-        # Keep the sets across executions of one scheduler: rows are already stored.
-        pass
 
     # -- values ---------------------------------------------------------------------
     def value_row(self, value: Any, value_hash: str | None = None) -> tuple[str, list[Row]]:
@@ -115,8 +110,6 @@ class Recorder:
 
     # -- jobs -----------------------------------------------------------------------
     def job_started(self, job: Job) -> None:
-        if not self.enabled:
-            return
         new_task = job.task.hash not in self._recorded_tasks
         rows = self.task_rows(job.task)
         tags = job.options.get("tags")
@@ -141,7 +134,7 @@ class Recorder:
 
     def evaluation(self, job: Job, result: Any) -> None:
         """The single-reduction cache entry: eval_hash -> first-round result."""
-        if not self.enabled or job.eval_hash is None:
+        if job.eval_hash is None:
             return
         value_hash, rows = self.value_row(result)
         rows.append(EvaluationRow(job.eval_hash, job.task.hash, job.args_hash or "", value_hash))
@@ -149,8 +142,6 @@ class Recorder:
 
     def cache_entry(self, task: Task, eval_hash: str, args_hash: str, value: Any) -> None:
         """An evaluation row written by a scheduler task (``catch``) for itself."""
-        if not self.enabled:
-            return
         rows = self.task_rows(task)
         value_hash, value_rows = self.value_row(value)
         rows.extend(value_rows)
@@ -166,8 +157,6 @@ class Recorder:
         children: list[str],
         arg_values: list[tuple[int | None, str | None, Any, tuple[str, ...]]],
     ) -> None:
-        if not self.enabled:
-            return
         rows = list(result_rows)
         arguments = []
         for position, key, value, upstreams in arg_values:
@@ -200,8 +189,6 @@ class Recorder:
 
     def call_node_context(self, call_hash: str, context: dict) -> None:
         """The context a call ran with: a value, tagged ``redun.context`` on the call node."""
-        if not self.enabled:
-            return
         context_hash, rows = self.value_row(context)
         rows.append(
             TagRow(
@@ -215,8 +202,6 @@ class Recorder:
         self.backend.write(rows)
 
     def job_ended(self, job: Job) -> None:
-        if not self.enabled:
-            return
         self.backend.write([JobEndRow(job.id, job.call_hash, utcnow(), job.was_cached)])
 
     # -- executions and tags ----------------------------------------------------------

@@ -55,9 +55,6 @@ class StatusReport:
     def dryrun(self, job: Job) -> None:
         self._move(job, "PENDING")
 
-    def done(self, job: Job) -> None:
-        pass
-
     def finished(self, job: Job) -> None:
         self._move(job, "CACHED" if job.was_cached else "DONE")
 

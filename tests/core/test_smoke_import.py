@@ -25,3 +25,17 @@ def test_redun_run_does_not_import_the_orm(tmp_path):
     )
     assert out.stdout.strip() == "1"
     assert out.stderr.strip().splitlines()[-1] == "CORE"
+
+
+def test_star_import_works_without_plugins():
+    code = "from redun import *\nprint(Scheduler.__name__, File.__name__, task.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["Scheduler", "File", "task"]
+
+
+def test_plugin_names_say_which_package_to_install():
+    import pytest
+    import redun
+
+    with pytest.raises(ImportError, match="pip install redun-spark"):
+        redun.ShardedS3Dataset  # noqa: B018

@@ -92,3 +92,15 @@ def test_redun_run_builds_a_scheduler_from_a_config_dir(tmp_path, calls):
     assert (config_dir / "redun.ini").exists()
     assert redun.run(double(21), config_dir=str(config_dir)) == 42
     assert calls["double"] == 1
+
+
+def test_job_status_report_lists_each_task(make_scheduler):
+    @task()
+    def reported(i: int):
+        return i
+
+    scheduler = make_scheduler()
+    scheduler.run([reported(1), reported(2)])
+    report = "\n".join(scheduler.get_job_status_report())
+    assert "test_task_options.reported" in report
+    assert "ALL" in report

@@ -41,7 +41,8 @@ _LAZY: dict[str, str] = {
     "Executor": "redun.executors.base",
 }
 
-# Names that live in plugins: name -> (module, distribution to install).
+# Names that live in plugins: name -> (module, distribution to install). They stay out of
+# __all__ so `from redun import *` works without the plugins installed.
 _PLUGIN_NAMES: dict[str, tuple[str, str]] = {
     "AWSBatchExecutor": ("redun_aws.batch.executor", "redun-aws"),
     "ShardedS3Dataset": ("redun_spark.dataset", "redun-spark"),
@@ -54,7 +55,6 @@ __all__ = [
     "Handle",
     "PartialTask",
     "Scheduler",
-    "ShardedS3Dataset",
     "Task",
     "__version__",
     "apply_tags",

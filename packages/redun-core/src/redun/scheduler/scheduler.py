@@ -299,6 +299,21 @@ class Scheduler(JobRunner):
             "call_hash": root.call_hash if root else None,
         }
 
+    def get_job_status_report(self) -> list[str]:
+        """The per-task status table of the current (or last) execution, as lines."""
+        lines: list[str] = []
+
+        class _Collect:
+            def info(self, message: str) -> None:
+                lines.append(message)
+
+        self.report.log(_Collect())  # type: ignore[arg-type]
+        return lines
+
+    def log(self, *messages: Any, level: int = logging.INFO, **_: Any) -> None:
+        """Log through redun's logger (upstream API used by custom executors and tasks)."""
+        self.logger.log(level, " ".join(str(message) for message in messages))
+
     def evaluate(self, expr: Any, parent_job: Job | None = None) -> Promise:
         """Evaluate an expression within the running execution (for scheduler tasks)."""
         return self.evaluator.evaluate(expr, parent_job)

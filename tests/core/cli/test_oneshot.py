@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import pickle
 import sys
 import tarfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from redun.cli.main import main
 
 WORKFLOW = """
 from redun import task
@@ -38,23 +35,6 @@ def chain(a: int):
 """
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture(autouse=True)
-def restore_redun_logger():
-    """The CLI configures the ``redun`` logger; keep that from leaking into other tests."""
-    redun_logger = logging.getLogger("redun")
-    handlers, level = list(redun_logger.handlers), redun_logger.level
-    yield
-    redun_logger.handlers[:] = handlers
-    redun_logger.setLevel(level)
-
-
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
@@ -71,20 +51,6 @@ def script(workdir: Path) -> Path:
     path = workdir / "shot_flow.py"
     path.write_text(WORKFLOW)
     return path
-
-
-@pytest.fixture
-def redun(capsys: pytest.CaptureFixture[str]):
-    def invoke(*argv: str) -> Result:
-        try:
-            main(list(argv))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return invoke
 
 
 def write_pickle(path: str, value: object) -> None:

@@ -8,13 +8,11 @@ import os
 import pickle
 import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 from redun.cli import run as run_module
-from redun.cli.main import main
 from redun.errors import UsageError
 
 HELLO = """
@@ -58,23 +56,6 @@ def fail() -> None:
 """
 
 
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-
-@pytest.fixture(autouse=True)
-def restore_redun_logger():
-    """The CLI configures the ``redun`` logger; keep that from leaking into other tests."""
-    redun_logger = logging.getLogger("redun")
-    handlers, level = list(redun_logger.handlers), redun_logger.level
-    yield
-    redun_logger.handlers[:] = handlers
-    redun_logger.setLevel(level)
-
-
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A project directory as cwd; modules imported from it are forgotten afterwards."""
@@ -99,22 +80,6 @@ def hello(workdir: Path) -> Path:
 
 
 @pytest.fixture
-def redun(capsys: pytest.CaptureFixture[str]):
-    """Run the ``redun`` console entry point; returns exit code, stdout and stderr."""
-
-    def invoke(*argv: str) -> Result:
-        try:
-            main(list(argv))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
-
-    return invoke
-
-
-@pytest.fixture
 def captured(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """Replace the scheduler hand-off: records what ``redun run`` would run, returns 42."""
     calls: list[dict[str, Any]] = []
@@ -127,7 +92,7 @@ def captured(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     return calls
 
 
-def error_line(result: Result) -> str:
+def error_line(result: Any) -> str:
     lines = [line for line in result.err.splitlines() if line.startswith("redun: error:")]
     assert len(lines) == 1, result.err
     return lines[0]

@@ -39,3 +39,24 @@ def test_plugin_names_say_which_package_to_install():
 
     with pytest.raises(ImportError, match="pip install redun-spark"):
         redun.ShardedS3Dataset  # noqa: B018
+
+
+def test_rerun_on_an_existing_sqlite_repo_does_not_import_sqlalchemy(tmp_path):
+    """An existing repository at the current schema is read and written through the DBAPI."""
+    (tmp_path / "wf.py").write_text("from redun import task\n@task()\ndef main():\n    return 1\n")
+    code = (
+        "import sys\n"
+        "from redun.cli.main import main\n"
+        "try:\n    main(['run', 'wf.py', 'main'])\nexcept SystemExit:\n    pass\n"
+        "print('SQLA' if 'sqlalchemy' in sys.modules else 'DBAPI', file=sys.stderr)\n"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+        )
+        for _ in range(2)
+    ]
+    assert [run.stdout.strip() for run in runs] == ["1", "1"]
+    assert runs[0].stderr.strip().splitlines()[-1] == "SQLA", "the first run creates the schema"
+    assert runs[1].stderr.strip().splitlines()[-1] == "DBAPI"
+    assert "Cached Job" in runs[1].stderr

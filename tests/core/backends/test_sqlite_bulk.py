@@ -46,3 +46,62 @@ def test_fast_path_matches_sqlalchemy(tmp_path):
     assert _stored(tmp_path / "fast.db", rows, fast=True) == _stored(
         tmp_path / "slow.db", rows, fast=False
     )
+
+
+def test_static_sqlite_schema_matches_the_tables():
+    """sqlite_schema describes tables.py exactly (names, order, storage kinds)."""
+    from redun.backends.db import tables
+    from redun.backends.db.sqlite_schema import COLUMNS, INSERT_ORDER
+    from redun.backends.db.types import JSON, DateTimeUTC
+    from sqlalchemy import Boolean
+
+    def kind(column) -> str:
+        if isinstance(column.type, DateTimeUTC):
+            return "datetime"
+        if isinstance(column.type, JSON):
+            return "json"
+        if isinstance(column.type, Boolean):
+            return "bool"
+        if getattr(column.type, "enum_class", None) is not None:
+            return "enum"
+        return ""
+
+    table_names = set(tables.metadata.tables) - {"redun_version", "alembic_version"}
+    assert set(COLUMNS) == table_names == set(INSERT_ORDER)
+    for name, columns in COLUMNS.items():
+        table = tables.metadata.tables[name]
+        assert columns == tuple((c.name, kind(c)) for c in table.columns), name
+
+
+def _stored_direct(path, rows) -> list[list[tuple]]:
+    created = RedunBackendDb(f"sqlite:///{path}")
+    created.load()  # creates the schema (SQLAlchemy path)
+    created.close()
+    backend = RedunBackendDb(f"sqlite:///{path}")
+    backend.load()
+    assert backend._direct is not None, "an existing current-schema file takes the fast path"
+    backend.write(rows)
+    backend.flush()
+    assert backend.get_evaluations(["nope"]) == {}
+    backend.close()
+    with sqlite3.connect(path) as conn:
+        return [
+            conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("value", "task", "execution", "job", "tag")
+        ]
+
+
+def test_direct_path_matches_sqlalchemy(tmp_path):
+    naive = datetime(2026, 11, 29, 23, 1, 2, 345678)
+    rows = [
+        ValueRow("v" * 40, "builtins.int", "application/python-pickle", b"\x80\x03K\x01."),
+        TaskRow("t" * 40, "main", "ns", "def main(): pass"),
+        ExecutionRow("e1", "j1", '["redun", "run"]', naive),
+        JobStartRow("j1", "e1", None, "t" * 40, naive),
+        JobEndRow("j1", None, naive, True),
+        TagRow("h" * 40, "Execution", "e1", "env", {"b": [1, 2]}),
+        TagRow("g" * 40, "Execution", "e1", "env", {"b": 3}, parents=("h" * 40,)),
+    ]
+    assert _stored_direct(tmp_path / "direct.db", rows) == _stored(
+        tmp_path / "slow.db", rows, fast=False
+    )

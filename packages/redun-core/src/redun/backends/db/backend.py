@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -81,6 +82,8 @@ class RedunBackendDb(RedunBackend):
         )
         self._writer: Writer | None = None
         self._loaded = False
+        # The SQLite fast path (sqlite_direct): set when a run needs no SQLAlchemy.
+        self._direct: Any = None
 
     @property
     def where(self) -> str:
@@ -126,6 +129,8 @@ class RedunBackendDb(RedunBackend):
 
         if self._loaded:
             return
+        if self._load_direct():
+            return
         with self.transaction() as conn:
             names = table_names(conn)
             version = read_db_version(conn, names)
@@ -142,6 +147,42 @@ class RedunBackendDb(RedunBackend):
             enable_wal(self.connect())
         self._start_writer()
         self._loaded = True
+
+    def _load_direct(self) -> bool:
+        """Open an existing file at a supported schema through the DBAPI only.
+
+        Anything else (no file yet, no schema, a version to migrate or refuse) returns
+        False and ``load`` takes the SQLAlchemy path, which owns those decisions.
+        """
+        import os
+
+        from redun.backends.db.sqlite_direct import (
+            DirectEngine,
+            DirectReader,
+            open_sqlite,
+            read_version,
+        )
+        from redun.backends.db.writer import Writer
+
+        if type(self) is not RedunBackendDb or self.path is None:
+            return False
+        if not os.path.exists(self.path) or os.path.getsize(self.path) == 0:
+            return False
+        check_sqlite_file(self.path)
+        conn = open_sqlite(self.path)
+        try:
+            version, _ = read_version(conn)
+            if version == NULL_VERSION or not is_compatible(version):
+                return False
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.DatabaseError:
+            return False
+        finally:
+            conn.close()
+        self._direct = DirectReader(self.path)
+        self._writer = Writer(DirectEngine(self.path), self._lock)
+        self._loaded = True
+        return True
 
     def _create_schema(self, conn: Connection, names: set[str]) -> None:
         """Create the latest schema in an empty database; refuse one holding other tables.
@@ -211,6 +252,9 @@ class RedunBackendDb(RedunBackend):
                 writer.close()
         finally:
             self._loaded = False
+            if self._direct is not None:
+                self._direct.close()
+                self._direct = None
             if self.engine is not None:
                 self.engine.dispose()
                 self.engine = None
@@ -218,6 +262,8 @@ class RedunBackendDb(RedunBackend):
     # -- batched reads ---------------------------------------------------------------
 
     def get_evaluations(self, eval_hashes: Sequence[str]) -> dict[str, str]:
+        if self._direct is not None:
+            return self._direct.evaluations(eval_hashes)
         from sqlalchemy import select
 
         from redun.backends.db.tables import Evaluation
@@ -240,6 +286,8 @@ class RedunBackendDb(RedunBackend):
         return explain_cache_miss(self, name, namespace, task_hash, args_hash)
 
     def get_existing_call_nodes(self, call_hashes: Sequence[str]) -> set[str]:
+        if self._direct is not None:
+            return self._direct.existing_call_nodes(call_hashes)
         from sqlalchemy import select
 
         from redun.backends.db.tables import CallNode
@@ -253,6 +301,8 @@ class RedunBackendDb(RedunBackend):
         return found
 
     def get_values(self, value_hashes: Sequence[str]) -> dict[str, tuple[str, str, bytes]]:
+        if self._direct is not None:
+            return self._direct.values(value_hashes)
         from sqlalchemy import select
 
         from redun.backends.db.tables import Value
@@ -269,6 +319,8 @@ class RedunBackendDb(RedunBackend):
         return found
 
     def get_call_nodes(self, task_hash: str, args_hash: str) -> list[CallNodeHit]:
+        if self._direct is not None:
+            return [CallNodeHit(*hit) for hit in self._direct.call_nodes(task_hash, args_hash)]
         from sqlalchemy import select
 
         from redun.backends.db.tables import CallNode, CallSubtreeTask

@@ -20,24 +20,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from redun.backends.db.engine import IMMEDIATE, is_locked_error
-from redun.backends.db.tables import (
-    Argument,
-    ArgumentResult,
-    CallEdge,
-    CallNode,
-    CallSubtreeTask,
-    Evaluation,
-    Execution,
-    File,
-    Handle,
-    HandleEdge,
-    Job,
-    Subvalue,
-    Tag,
-    TagEdit,
-    Task,
-    Value,
-)
+from redun.backends.db.sqlite_schema import INSERT_ORDER
 from redun.backends.records import (
     CallNodeRow,
     EvaluationRow,
@@ -89,32 +72,11 @@ class RetryPolicy:
         return min(self.backoff * (2**attempt), self.backoff_max)
 
 
-# Insert order: a table only references tables earlier in this list.
-INSERT_ORDER = (
-    Value,
-    Subvalue,
-    File,
-    Handle,
-    HandleEdge,
-    Task,
-    CallNode,
-    CallEdge,
-    CallSubtreeTask,
-    Argument,
-    ArgumentResult,
-    Evaluation,
-    Job,
-    Execution,
-    Tag,
-    TagEdit,
-)
-
-
 class Batch:
     """Rows of one commit, grouped by table, each list ready for ``executemany``."""
 
     def __init__(self) -> None:
-        self.inserts: dict[str, list[dict[str, Any]]] = {m.__tablename__: [] for m in INSERT_ORDER}
+        self.inserts: dict[str, list[dict[str, Any]]] = {name: [] for name in INSERT_ORDER}
         self.values: dict[str, dict[str, Any]] = {}
         self.job_ends: list[dict[str, Any]] = []
         # Jobs inserted by this batch: an end row for one of them fills in the insert
@@ -245,25 +207,32 @@ class Batch:
         ``insert_rows(conn, table, rows)`` replaces the generic idempotent executemany
         insert (a server backend may have a faster bulk form).
         """
+        self.inserts["value"] = list(self.values.values())
+        if getattr(conn, "is_direct", False):
+            # A DBAPI connection (the SQLite fast path): no SQLAlchemy involved.
+            conn.commit_batch(self)
+            return
         from sqlalchemy import bindparam, update
 
-        self.inserts["value"] = list(self.values.values())
+        from redun.backends.db import tables
+
         # A server takes row locks as it inserts: one global order (tables in
         # INSERT_ORDER, rows by key) keeps concurrent writers from deadlocking. Jobs
         # keep their queue order (a parent before its children); their ids are unique
         # to one process, so they never contend.
         ordered = conn.dialect.name != "sqlite"
-        for model in INSERT_ORDER:
-            params = self.inserts[model.__tablename__]
+        for name in INSERT_ORDER:
+            params = self.inserts[name]
             if params:
-                if ordered and not _self_referencing(model.__table__):
-                    keys = [column.name for column in model.__table__.primary_key.columns]
+                table = tables.metadata.tables[name]
+                if ordered and not _self_referencing(table):
+                    keys = [column.name for column in table.primary_key.columns]
                     params.sort(key=itemgetter(*keys))
                 if insert_rows is not None:
-                    insert_rows(conn, model.__table__, params)
+                    insert_rows(conn, table, params)
                 else:
-                    conn.execute(insert_ignore(model.__table__, conn.dialect.name), params)
-        job, execution, tag = Job.__table__, Execution.__table__, Tag.__table__
+                    conn.execute(insert_ignore(table, conn.dialect.name), params)
+        job, execution, tag = tables.job, tables.execution, tables.tag
         if self.job_ends:
             stmt = (
                 update(job)
@@ -286,7 +255,7 @@ class Batch:
             stmt = update(tag).where(tag.c.tag_hash == bindparam("b_hash")).values(is_current=False)
             conn.execute(stmt, self.stale_tags)
         if self.valid_handles:
-            handle = Handle.__table__
+            handle = tables.handle
             stmt = update(handle).where(handle.c.hash == bindparam("b_hash")).values(is_valid=True)
             conn.execute(stmt, self.valid_handles)
 

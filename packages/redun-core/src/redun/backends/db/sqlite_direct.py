@@ -1,0 +1,194 @@
+"""The SQLite fast path: a repository at the current schema read and written through the
+DBAPI, so ``redun run`` never imports SQLAlchemy (about 0.2 s of every run).
+
+Only what a run needs lives here: the schema version check, the batched cache reads and
+the writer's connection. Creating or migrating a schema, and every other command
+(``redun log``, ``push``, ...), go through SQLAlchemy as before.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
+
+from redun.backends.db.engine import BUSY_TIMEOUT_S
+from redun.backends.db.sqlite_bulk import insert_tuples
+from redun.backends.db.sqlite_schema import INSERT_ORDER
+from redun.backends.db.sqlite_values import store_bool, store_datetime
+from redun.backends.db.versions import (
+    DB_VERSIONS,
+    NULL_VERSION,
+    UNKNOWN_MINOR,
+    DBVersionInfo,
+)
+
+if TYPE_CHECKING:
+    from redun.backends.db.writer import Batch
+
+CHUNK = 500
+
+
+def open_sqlite(path: str) -> sqlite3.Connection:
+    """A DBAPI connection with the settings every redun connection uses."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    conn.isolation_level = None  # explicit BEGIN/COMMIT
+    conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def read_version(conn: sqlite3.Connection) -> tuple[DBVersionInfo, set[str]]:
+    """The schema version (as ``versions.read_db_version`` reads it) and the table names."""
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if "redun_version" not in names:
+        return NULL_VERSION, names
+    row = conn.execute(
+        "SELECT version FROM redun_version ORDER BY timestamp DESC LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return NULL_VERSION, names
+    major = int(row[0])
+    applied: set[str] = set()
+    if "alembic_version" in names:
+        applied = {r[0] for r in conn.execute("SELECT version_num FROM alembic_version")}
+    for version in reversed(DB_VERSIONS):
+        if version.major == major and version.migration_id in applied:
+            return version, names
+    return DBVersionInfo(
+        "ffffffffffff", major, UNKNOWN_MINOR, "DB version newer than client."
+    ), names
+
+
+class DirectReader:
+    """Batched cache reads on one connection (the scheduler thread's)."""
+
+    def __init__(self, path: str) -> None:
+        self.conn = open_sqlite(path)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _select(self, sql: str, keys: Sequence[str]) -> list[tuple]:
+        rows: list[tuple] = []
+        unique = list(dict.fromkeys(keys))
+        with self._lock:
+            for start in range(0, len(unique), CHUNK):
+                part = unique[start : start + CHUNK]
+                marks = ", ".join("?" for _ in part)
+                rows.extend(self.conn.execute(sql.format(marks=marks), part).fetchall())
+        return rows
+
+    def evaluations(self, eval_hashes: Sequence[str]) -> dict[str, str]:
+        sql = "SELECT eval_hash, value_hash FROM evaluation WHERE eval_hash IN ({marks})"
+        return dict(self._select(sql, eval_hashes))
+
+    def values(self, value_hashes: Sequence[str]) -> dict[str, tuple[str, str, bytes]]:
+        sql = "SELECT value_hash, type, format, value FROM value WHERE value_hash IN ({marks})"
+        return {row[0]: (row[1], row[2], row[3]) for row in self._select(sql, value_hashes)}
+
+    def existing_call_nodes(self, call_hashes: Sequence[str]) -> set[str]:
+        sql = "SELECT call_hash FROM call_node WHERE call_hash IN ({marks})"
+        return {row[0] for row in self._select(sql, call_hashes)}
+
+    def call_nodes(self, task_hash: str, args_hash: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        with self._lock:
+            nodes = self.conn.execute(
+                "SELECT call_hash, value_hash FROM call_node WHERE task_hash = ? "
+                "AND args_hash = ? ORDER BY timestamp DESC",
+                (task_hash, args_hash),
+            ).fetchall()
+        subtree: dict[str, list[str]] = {call_hash: [] for call_hash, _ in nodes}
+        sql = "SELECT call_hash, task_hash FROM call_subtree_task WHERE call_hash IN ({marks})"
+        for call_hash, sub_task in self._select(sql, list(subtree)):
+            subtree[call_hash].append(sub_task)
+        return [(c, v, tuple(sorted(subtree[c]))) for c, v in nodes]
+
+
+class DirectConnection:
+    """What the writer needs of a connection, over a DBAPI SQLite connection."""
+
+    is_direct = True
+    dialect = SimpleNamespace(name="sqlite")
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execution_options(self, **_: Any) -> DirectConnection:
+        return self
+
+    @contextmanager
+    def begin(self) -> Iterator[DirectConnection]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def commit_batch(self, batch: Batch) -> None:
+        conn = self.conn
+        for name in INSERT_ORDER:
+            rows = batch.inserts[name]
+            if not rows:
+                continue
+            planned = insert_tuples(name, rows)
+            if planned is None:
+                columns = list(rows[0])
+                quoted = ", ".join(f'"{c}"' for c in columns)
+                sql = (
+                    f'INSERT OR IGNORE INTO "{name}" ({quoted}) '
+                    f"VALUES ({', '.join('?' for _ in columns)})"
+                )
+                planned = (sql, [tuple(row[c] for c in columns) for row in rows])
+            conn.executemany(*planned)
+        if batch.job_ends:
+            conn.executemany(
+                "UPDATE job SET call_hash = ?, end_time = ?, cached = ? WHERE id = ?",
+                [
+                    (
+                        e["b_call_hash"],
+                        store_datetime(e["b_end_time"]),
+                        store_bool(e["b_cached"]),
+                        e["b_id"],
+                    )
+                    for e in batch.job_ends
+                ],
+            )
+        if batch.execution_updates:
+            conn.executemany(
+                "UPDATE execution SET updated_time = ? WHERE id = ?",
+                [(store_datetime(u["b_time"]), u["b_id"]) for u in batch.execution_updates],
+            )
+        if batch.stale_tags:
+            conn.executemany(
+                "UPDATE tag SET is_current = 0 WHERE tag_hash = ?",
+                [(t["b_hash"],) for t in batch.stale_tags],
+            )
+        if batch.valid_handles:
+            conn.executemany(
+                "UPDATE handle SET is_valid = 1 WHERE hash = ?",
+                [(h["b_hash"],) for h in batch.valid_handles],
+            )
+
+
+class DirectEngine:
+    """Stands in for a SQLAlchemy engine in the writer: one DBAPI connection per connect."""
+
+    dialect = SimpleNamespace(name="sqlite")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    @contextmanager
+    def connect(self) -> Iterator[DirectConnection]:
+        conn = open_sqlite(self.path)
+        try:
+            yield DirectConnection(conn)
+        finally:
+            conn.close()

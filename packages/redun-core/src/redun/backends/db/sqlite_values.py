@@ -1,0 +1,39 @@
+"""How Python values are stored in SQLite columns: exactly what SQLAlchemy's types store."""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+
+def store_datetime(value: Any) -> Any:
+    # SQLAlchemy's SQLite DateTime storage: naive UTC, "YYYY-MM-DD HH:MM:SS.ffffff".
+    if value is None or not isinstance(value, datetime):
+        return value
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def store_bool(value: Any) -> Any:
+    return None if value is None else int(bool(value))
+
+
+def store_json(value: Any) -> Any:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def store_enum(value: Any) -> Any:
+    return value.name if isinstance(value, enum.Enum) else value
+
+
+CONVERTERS: dict[str, Callable[[Any], Any] | None] = {
+    "": None,
+    "datetime": store_datetime,
+    "bool": store_bool,
+    "json": store_json,
+    "enum": store_enum,
+}

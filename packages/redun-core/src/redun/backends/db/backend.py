@@ -145,7 +145,8 @@ class RedunBackendDb(RedunBackend):
             self._upgrade_or_refuse(version, self.automigrate if migrate is None else migrate)
         if self.path is not None:
             enable_wal(self.connect())
-        self._start_writer()
+        if not self._use_direct_io():
+            self._start_writer()
         self._loaded = True
 
     def _load_direct(self) -> bool:
@@ -156,13 +157,7 @@ class RedunBackendDb(RedunBackend):
         """
         import os
 
-        from redun.backends.db.sqlite_direct import (
-            DirectEngine,
-            DirectReader,
-            open_sqlite,
-            read_version,
-        )
-        from redun.backends.db.writer import Writer
+        from redun.backends.db.sqlite_direct import open_sqlite, read_version
 
         if type(self) is not RedunBackendDb or self.path is None:
             return False
@@ -179,9 +174,19 @@ class RedunBackendDb(RedunBackend):
             return False
         finally:
             conn.close()
+        self._use_direct_io()
+        self._loaded = True
+        return True
+
+    def _use_direct_io(self) -> bool:
+        """Cache reads and the writer through the DBAPI (a file at the current schema)."""
+        from redun.backends.db.sqlite_direct import DirectEngine, DirectReader
+        from redun.backends.db.writer import Writer
+
+        if type(self) is not RedunBackendDb or self.path is None:
+            return False
         self._direct = DirectReader(self.path)
         self._writer = Writer(DirectEngine(self.path), self._lock)
-        self._loaded = True
         return True
 
     def _create_schema(self, conn: Connection, names: set[str]) -> None:

@@ -10,6 +10,7 @@ each column gets one converter producing exactly what SQLAlchemy would have stor
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from redun.backends.db.sqlite_schema import COLUMNS
@@ -39,10 +40,18 @@ def insert_tuples(table_name: str, rows: list[dict[str, Any]]) -> tuple[str, lis
     sql, pairs = insert_plan(table_name)
     if not all(name in rows[0] for name, _ in pairs):
         return None
-    data = [
-        tuple(row[name] if convert is None else convert(row[name]) for name, convert in pairs)
-        for row in rows
-    ]
+    get = itemgetter(*(name for name, _ in pairs))
+    if len(pairs) == 1:
+        return sql, [(get(row),) for row in rows]
+    converted = [(i, convert) for i, (_, convert) in enumerate(pairs) if convert is not None]
+    if not converted:
+        return sql, [get(row) for row in rows]
+    data = []
+    for row in rows:
+        values = list(get(row))
+        for i, convert in converted:
+            values[i] = convert(values[i])
+        data.append(tuple(values))
     return sql, data
 
 

@@ -89,7 +89,37 @@ class Batch:
 
     def add(self, row: Any) -> None:
         ins = self.inserts
-        if isinstance(row, ValueRow):
+        row_type = type(row)
+        # The two commonest rows first, built without namedtuple._asdict (a hot path).
+        if row_type is JobStartRow:
+            job = {
+                "id": row.id,
+                "execution_id": row.execution_id,
+                "parent_id": row.parent_id,
+                "task_hash": row.task_hash,
+                "start_time": row.start_time,
+                "cached": row.cached,
+                "end_time": None,
+                "call_hash": None,
+            }
+            ins["job"].append(job)
+            self._jobs[row.id] = job
+        elif row_type is JobEndRow:
+            started = self._jobs.get(row.id)
+            if started is not None:
+                started["call_hash"] = row.call_hash
+                started["end_time"] = row.end_time
+                started["cached"] = row.cached
+                return
+            self.job_ends.append(
+                {
+                    "b_id": row.id,
+                    "b_call_hash": row.call_hash,
+                    "b_end_time": row.end_time,
+                    "b_cached": row.cached,
+                }
+            )
+        elif isinstance(row, ValueRow):
             self.values[row.value_hash] = {
                 "value_hash": row.value_hash,
                 "type": row.type,
@@ -106,27 +136,16 @@ class Batch:
         elif isinstance(row, CallNodeRow):
             self._add_call_node(row)
         elif isinstance(row, EvaluationRow):
-            ins["evaluation"].append(row._asdict())
-        elif isinstance(row, JobStartRow):
-            job = row._asdict()
-            job.update(end_time=None, call_hash=None)
-            ins["job"].append(job)
-            self._jobs[row.id] = job
-        elif isinstance(row, ExecutionRow):
-            ins["execution"].append(row._asdict())
-        elif isinstance(row, JobEndRow):
-            started = self._jobs.get(row.id)
-            if started is not None:
-                started.update(call_hash=row.call_hash, end_time=row.end_time, cached=row.cached)
-                return
-            self.job_ends.append(
+            ins["evaluation"].append(
                 {
-                    "b_id": row.id,
-                    "b_call_hash": row.call_hash,
-                    "b_end_time": row.end_time,
-                    "b_cached": row.cached,
+                    "eval_hash": row.eval_hash,
+                    "task_hash": row.task_hash,
+                    "args_hash": row.args_hash,
+                    "value_hash": row.value_hash,
                 }
             )
+        elif isinstance(row, ExecutionRow):
+            ins["execution"].append(row._asdict())
         elif isinstance(row, ExecutionUpdateRow):
             self.execution_updates.append({"b_id": row.id, "b_time": row.updated_time})
         elif isinstance(row, TagRow):

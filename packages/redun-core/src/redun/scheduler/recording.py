@@ -45,11 +45,25 @@ def utcnow() -> datetime:
 class Recorder:
     """Builds rows for one execution and hands them to the backend."""
 
+    def _write(self, rows: list[Row]) -> None:
+        self._pending.extend(rows)
+
+    def flush_pending(self) -> None:
+        """Hand the rows gathered since the last call to the backend's writer.
+
+        The scheduler calls this once per wave of events rather than the recorder writing
+        per job: one queue handoff (and writer wake-up) for thousands of jobs.
+        """
+        if self._pending:
+            rows, self._pending = self._pending, []
+            self.backend.write(rows)
+
     def __init__(self, backend: RedunBackend, type_registry: TypeRegistry) -> None:
         self.backend = backend
         self.registry = type_registry
         self._recorded_values: set[str] = set()
         self._recorded_tasks: set[str] = set()
+        self._pending: list[Row] = []
 
     # -- values ---------------------------------------------------------------------
     def value_row(self, value: Any, value_hash: str | None = None) -> tuple[str, list[Row]]:
@@ -130,7 +144,7 @@ class Recorder:
                 job.start_time or utcnow(),
             )
         )
-        self.backend.write(rows)
+        self._write(rows)
 
     def evaluation(self, job: Job, result: Any) -> None:
         """The single-reduction cache entry: eval_hash -> first-round result."""
@@ -138,7 +152,7 @@ class Recorder:
             return
         value_hash, rows = self.value_row(result)
         rows.append(EvaluationRow(job.eval_hash, job.task.hash, job.args_hash or "", value_hash))
-        self.backend.write(rows)
+        self._write(rows)
 
     def cache_entry(self, task: Task, eval_hash: str, args_hash: str, value: Any) -> None:
         """An evaluation row written by a scheduler task (``catch``) for itself."""
@@ -146,7 +160,7 @@ class Recorder:
         value_hash, value_rows = self.value_row(value)
         rows.extend(value_rows)
         rows.append(EvaluationRow(eval_hash, task.hash, args_hash, value_hash))
-        self.backend.write(rows)
+        self._write(rows)
 
     def call_node(
         self,
@@ -185,7 +199,7 @@ class Recorder:
                 tuple(job.subtree_tasks or (job.task.hash,)),
             )
         )
-        self.backend.write(rows)
+        self._write(rows)
 
     def call_node_context(self, call_hash: str, context: dict) -> None:
         """The context a call ran with: a value, tagged ``redun.context`` on the call node."""
@@ -199,22 +213,22 @@ class Recorder:
                 context_hash,
             )
         )
-        self.backend.write(rows)
+        self._write(rows)
 
     def job_ended(self, job: Job) -> None:
-        self.backend.write([JobEndRow(job.id, job.call_hash, utcnow(), job.was_cached)])
+        self._write([JobEndRow(job.id, job.call_hash, utcnow(), job.was_cached)])
 
     # -- executions and tags ----------------------------------------------------------
     def execution(self, execution_id: str, root_job_id: str, argv: list[str]) -> None:
-        self.backend.write([ExecutionRow(execution_id, root_job_id, json.dumps(argv), utcnow())])
+        self._write([ExecutionRow(execution_id, root_job_id, json.dumps(argv), utcnow())])
 
     def heartbeat(self, execution_id: str) -> None:
-        self.backend.write([ExecutionUpdateRow(execution_id, utcnow())])
+        self._write([ExecutionUpdateRow(execution_id, utcnow())])
 
     def tags(self, entity_type: str, entity_id: str, tags: list[tuple[str, Any]]) -> None:
         rows = self._tag_rows(entity_type, entity_id, tags)
         if rows:
-            self.backend.write(rows)
+            self._write(rows)
 
     @staticmethod
     def _tag_rows(entity_type: str, entity_id: str, tags: list[tuple[str, Any]]) -> list[Row]:

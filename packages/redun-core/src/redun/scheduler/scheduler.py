@@ -154,6 +154,7 @@ class Scheduler(JobRunner):
             sys.setrecursionlimit(old_limit)
             set_current_scheduler(previous)
             self._stop_executors()
+            self.recorder.flush_pending()
             self.backend.flush()
         self.report.log(self.logger)
         self.logger.info(f"Execution duration: {time.time() - start:.2f} seconds")
@@ -258,6 +259,8 @@ class Scheduler(JobRunner):
             try:
                 event = get()
             except queue.Empty:
+                # A wave is done: its provenance rows go to the writer in one handoff.
+                self.recorder.flush_pending()
                 return
             event()
 

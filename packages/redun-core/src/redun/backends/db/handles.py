@@ -42,6 +42,11 @@ def get_handle_validity(backend: RedunBackendDb, hashes: Sequence[str]) -> dict[
         found = _read_validity(conn, hashes)
     missing = [handle_hash for handle_hash in hashes if handle_hash not in found]
     if missing:
+        from redun.scheduler.current import get_current_scheduler
+
+        scheduler = get_current_scheduler(required=False)
+        if scheduler is not None:
+            scheduler.recorder.flush_pending()
         backend.flush()
         with backend.transaction() as conn:
             found.update(_read_validity(conn, missing))

@@ -19,6 +19,8 @@ from redun.value.nested import iter_nested_value
 
 Result = TypeVar("Result")
 
+_PLAIN_LEAVES = frozenset({int, str, float, bytes, bool, type(None)})
+
 
 class Expression(Value, Generic[Result]):
     """Base class of lazy expressions."""
@@ -154,7 +156,14 @@ class TaskExpression(ApplyExpression[Result]):
     def is_valid(self) -> bool:
         from redun.task import get_task_registry
 
-        return get_task_registry().get(self.task_name) is not None and all(
+        if get_task_registry().get(self.task_name) is None:
+            return False
+        plain = _PLAIN_LEAVES
+        if all(type(arg) in plain for arg in self.args) and all(
+            type(value) in plain for value in self.kwargs.values()
+        ):
+            return True  # the common case: nothing inside can go stale
+        return all(
             not isinstance(value, Value) or value.is_valid()
             for value in iter_nested_value((self.args, self.kwargs))
         )

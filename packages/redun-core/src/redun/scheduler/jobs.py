@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from redun.hashing import hash_arguments, hash_call_node, hash_struct
+from redun.hashing import hash_arguments, hash_call_node, hash_eval_from_args_hash
 from redun.promise import Promise
 from redun.scheduler.context_values import merge_dicts
 from redun.scheduler.errors import ErrorValue, Traceback
@@ -118,7 +118,7 @@ class JobRunner:
         except Exception as error:
             self._fail_job(job, error, None)
             return
-        job.eval_hash = hash_struct(["Eval", task.hash, job.args_hash])
+        job.eval_hash = hash_eval_from_args_hash(task.hash, job.args_hash)
         if job._context:
             job.context_hash = registry.get_hash(job._context)
         if any(isinstance(v, JobInfo) for v in kwargs.values()):

@@ -325,9 +325,6 @@ for _method, _name, _symbol, _func in [
 ]:
     lazy_operation(method=_method, name=_name, symbol=_symbol, reverse=True)(_func)
 
-# Restore identity hashing (setattr of __eq__ above does not clear it, but be explicit).
-Expression.__hash__ = object.__hash__  # type: ignore[method-assign]
-
 _lazy_operations["call"] = lambda this, args=(), kwargs={}: this(*args, **kwargs)
 _lazy_operations["getattr"] = getattr
 _lazy_operations["getitem"] = lambda this, key: this[key]

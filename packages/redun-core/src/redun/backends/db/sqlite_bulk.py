@@ -20,47 +20,46 @@ if TYPE_CHECKING:
     from sqlalchemy import Table
     from sqlalchemy.engine import Connection
 
-_plans: dict[str, tuple[str, list[tuple[str, Callable[[Any], Any] | None]]]] = {}
+_plans: dict[tuple[str, tuple[str, ...]], tuple[str, Callable[[dict], tuple]]] = {}
 
 
-def insert_plan(table_name: str) -> tuple[str, list[tuple[str, Callable[[Any], Any] | None]]]:
-    """``(INSERT OR IGNORE sql, [(column, converter)])`` for a table."""
-    plan = _plans.get(table_name)
+def _plan(table_name: str, present: tuple[str, ...]) -> tuple[str, Callable[[dict], tuple]]:
+    """``INSERT OR IGNORE`` over the table's columns that rows carry, and a row->tuple
+    function applying each column's storage conversion."""
+    key = (table_name, present)
+    plan = _plans.get(key)
     if plan is None:
-        columns = COLUMNS[table_name]
+        columns = [(name, kind) for name, kind in COLUMNS[table_name] if name in present]
         quoted = ", ".join(f'"{name}"' for name, _ in columns)
         marks = ", ".join("?" for _ in columns)
         sql = f'INSERT OR IGNORE INTO "{table_name}" ({quoted}) VALUES ({marks})'
-        plan = _plans[table_name] = (sql, [(name, CONVERTERS[kind]) for name, kind in columns])
+        getter = itemgetter(*(name for name, _ in columns))
+        converted = [(i, CONVERTERS[kind]) for i, (_, kind) in enumerate(columns) if kind]
+        if len(columns) == 1:
+
+            def to_tuple(row: dict) -> tuple:
+                return (getter(row),)
+
+        elif not converted:
+            to_tuple = getter
+        else:
+
+            def to_tuple(row: dict) -> tuple:
+                values = list(getter(row))
+                for i, convert in converted:
+                    values[i] = convert(values[i])
+                return tuple(values)
+
+        plan = _plans[key] = (sql, to_tuple)
     return plan
 
 
-def insert_tuples(table_name: str, rows: list[dict[str, Any]]) -> tuple[str, list[tuple]] | None:
-    """The SQL and parameter tuples for ``rows``; None if a row lacks a column."""
-    sql, pairs = insert_plan(table_name)
-    if not all(name in rows[0] for name, _ in pairs):
-        return None
-    get = itemgetter(*(name for name, _ in pairs))
-    if len(pairs) == 1:
-        return sql, [(get(row),) for row in rows]
-    converted = [(i, convert) for i, (_, convert) in enumerate(pairs) if convert is not None]
-    if not converted:
-        return sql, [get(row) for row in rows]
-    data = []
-    for row in rows:
-        values = list(get(row))
-        for i, convert in converted:
-            values[i] = convert(values[i])
-        data.append(tuple(values))
-    return sql, data
+def insert_tuples(table_name: str, rows: list[dict[str, Any]]) -> tuple[str, list[tuple]]:
+    """The SQL and parameter tuples for ``rows`` (columns a row leaves out take defaults)."""
+    sql, to_tuple = _plan(table_name, tuple(rows[0]))
+    return sql, [to_tuple(row) for row in rows]
 
 
 def sqlite_insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """``INSERT OR IGNORE`` every row; rows lacking a column take the generic path."""
-    planned = insert_tuples(table.name, rows)
-    if planned is None:
-        from redun.backends.db.writer import insert_ignore
-
-        conn.execute(insert_ignore(table, "sqlite"), rows)
-        return
-    conn.exec_driver_sql(*planned)
+    """``INSERT OR IGNORE`` every row through the DBAPI."""
+    conn.exec_driver_sql(*insert_tuples(table.name, rows))

@@ -19,12 +19,7 @@ from redun.backends.db.engine import BUSY_TIMEOUT_S
 from redun.backends.db.sqlite_bulk import insert_tuples
 from redun.backends.db.sqlite_schema import INSERT_ORDER
 from redun.backends.db.sqlite_values import store_bool, store_datetime
-from redun.backends.db.versions import (
-    DB_VERSIONS,
-    NULL_VERSION,
-    UNKNOWN_MINOR,
-    DBVersionInfo,
-)
+from redun.backends.db.versions import DBVersionInfo, read_version_rows
 
 if TYPE_CHECKING:
     from redun.backends.db.writer import Batch
@@ -42,25 +37,9 @@ def open_sqlite(path: str) -> sqlite3.Connection:
 
 
 def read_version(conn: sqlite3.Connection) -> tuple[DBVersionInfo, set[str]]:
-    """The schema version (as ``versions.read_db_version`` reads it) and the table names."""
+    """The schema version (read as ``versions.read_db_version`` does) and the table names."""
     names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    if "redun_version" not in names:
-        return NULL_VERSION, names
-    row = conn.execute(
-        "SELECT version FROM redun_version ORDER BY timestamp DESC LIMIT 1"
-    ).fetchone()
-    if row is None:
-        return NULL_VERSION, names
-    major = int(row[0])
-    applied: set[str] = set()
-    if "alembic_version" in names:
-        applied = {r[0] for r in conn.execute("SELECT version_num FROM alembic_version")}
-    for version in reversed(DB_VERSIONS):
-        if version.major == major and version.migration_id in applied:
-            return version, names
-    return DBVersionInfo(
-        "ffffffffffff", major, UNKNOWN_MINOR, "DB version newer than client."
-    ), names
+    return read_version_rows(lambda sql: conn.execute(sql).fetchall(), names), names
 
 
 class DirectReader:
@@ -137,16 +116,7 @@ class DirectConnection:
             rows = batch.inserts[name]
             if not rows:
                 continue
-            planned = insert_tuples(name, rows)
-            if planned is None:
-                columns = list(rows[0])
-                quoted = ", ".join(f'"{c}"' for c in columns)
-                sql = (
-                    f'INSERT OR IGNORE INTO "{name}" ({quoted}) '
-                    f"VALUES ({', '.join('?' for _ in columns)})"
-                )
-                planned = (sql, [tuple(row[c] for c in columns) for row in rows])
-            conn.executemany(*planned)
+            conn.executemany(*insert_tuples(name, rows))
         if batch.job_ends:
             conn.executemany(
                 "UPDATE job SET call_hash = ?, end_time = ?, cached = ? WHERE id = ?",

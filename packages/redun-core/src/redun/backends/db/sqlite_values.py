@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
-import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+
+from redun.hashing import json_dumps
 
 
 def store_datetime(value: Any) -> Any:
@@ -23,7 +24,7 @@ def store_bool(value: Any) -> Any:
 
 
 def store_json(value: Any) -> Any:
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
+    return json_dumps(value)
 
 
 def store_enum(value: Any) -> Any:

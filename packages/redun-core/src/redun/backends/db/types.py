@@ -15,6 +15,8 @@ from typing import Any
 from sqlalchemy import DateTime, String
 from sqlalchemy.types import TypeDecorator
 
+from redun.hashing import json_dumps  # the normalized form tags are hashed in
+
 
 class TagEntity(enum.Enum):
     """What a tag is attached to (stored by name in ``tag.entity_type``)."""
@@ -25,11 +27,6 @@ class TagEntity(enum.Enum):
     Task = "Task"
     Value = "Value"
     Null = "Null"
-
-
-def json_dumps(value: Any) -> str:
-    """Normalized JSON: sorted keys and no spaces, as upstream writes tag values."""
-    return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
 class JSON(TypeDecorator):

@@ -7,7 +7,8 @@ plain queries, so opening an up-to-date repository never imports Alembic.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from redun.errors import DatabaseVersionError
 
@@ -85,17 +86,25 @@ def read_db_version(conn: Connection, table_names: set[str]) -> DBVersionInfo:
     """The version of the database behind ``conn`` (``NULL_VERSION`` if it has no schema)."""
     from sqlalchemy import text
 
+    return read_version_rows(lambda sql: conn.execute(text(sql)).all(), table_names)
+
+
+def read_version_rows(
+    query: Callable[[str], Sequence[Sequence[Any]]], table_names: set[str]
+) -> DBVersionInfo:
+    """The schema version, reading the marker tables through ``query(sql) -> rows``.
+
+    Shared by the SQLAlchemy path and the DBAPI fast path (``sqlite_direct``).
+    """
     if "redun_version" not in table_names:
         return NULL_VERSION
-    row = conn.execute(
-        text("SELECT version FROM redun_version ORDER BY timestamp DESC LIMIT 1")
-    ).first()
-    if row is None:
+    rows = query("SELECT version FROM redun_version ORDER BY timestamp DESC LIMIT 1")
+    if not rows:
         return NULL_VERSION
-    major = int(row[0])
+    major = int(rows[0][0])
     applied: set[str] = set()
     if "alembic_version" in table_names:
-        applied = {r[0] for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+        applied = {row[0] for row in query("SELECT version_num FROM alembic_version")}
     for version in reversed(DB_VERSIONS):
         if version.major == major and version.migration_id in applied:
             return version

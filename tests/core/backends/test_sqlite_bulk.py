@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime
 
+import pytest
 from redun.backends.db import RedunBackendDb
 from redun.backends.records import (
     ExecutionRow,
@@ -105,3 +106,51 @@ def test_direct_path_matches_sqlalchemy(tmp_path):
     assert _stored_direct(tmp_path / "direct.db", rows) == _stored(
         tmp_path / "slow.db", rows, fast=False
     )
+
+
+def _many_jobs(n: int) -> tuple[list, list]:
+    when = datetime(2026, 11, 30, 1, 2, 3, 456789)
+    head = [
+        ValueRow("v" * 40, "builtins.int", "application/python-pickle", b"\x80\x03K\x01."),
+        TaskRow("t" * 40, "main", "ns", "def main(): pass"),
+        ExecutionRow("e1", "j0", '["redun", "run"]', when),
+    ]
+    starts = [JobStartRow(f"j{i}", "e1", None, "t" * 40, when) for i in range(n)]
+    ends = [JobEndRow(f"j{i}", None, when, i % 2 == 0) for i in range(n)]
+    return head + starts, ends
+
+
+def _stored_in_two_batches(path, first, second, direct: bool) -> list[list[tuple]]:
+    if direct:
+        RedunBackendDb(f"sqlite:///{path}").load()  # schema first: the next load goes direct
+    backend = RedunBackendDb(f"sqlite:///{path}")
+    backend.load()
+    if not direct:
+        backend._writer._insert_rows = None  # the generic SQLAlchemy executemany
+    for rows in (first, second):
+        backend.write(rows)
+        backend.flush()  # separate commits: the ends are updates of committed rows
+    backend.close()
+    with sqlite3.connect(path) as conn:
+        return [
+            conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+            for table in ("value", "task", "execution", "job")
+        ]
+
+
+@pytest.mark.parametrize("update_from", [True, False])
+def test_multi_row_statements_split_at_the_variable_limit(tmp_path, monkeypatch, update_from):
+    """Rows beyond one statement's bound-variable limit and job ends arriving after their
+    starts were committed are all stored, with and without SQLite's UPDATE ... FROM."""
+    from redun.backends.db import sqlite_bulk, sqlite_direct
+
+    monkeypatch.setattr(sqlite_direct, "variable_limit", lambda conn: 20)
+    monkeypatch.setattr(sqlite_bulk, "UPDATE_FROM", update_from)
+    first, second = _many_jobs(47)
+    direct = _stored_in_two_batches(tmp_path / "direct.db", first, second, direct=True)
+    slow = _stored_in_two_batches(tmp_path / "slow.db", first, second, direct=False)
+    assert direct == slow
+    jobs = direct[3]
+    assert len(jobs) == 47
+    assert all(job[2] == "2026-11-30 01:02:03.456789" for job in jobs)  # end_time updated
+    assert sorted(job[4] for job in jobs) == [0] * 23 + [1] * 24  # cached from the end rows

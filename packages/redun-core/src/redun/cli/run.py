@@ -38,6 +38,9 @@ class DryRunIncomplete(RedunError):
     """``--dryrun`` reached jobs that are not cached (exit 1, as upstream redun)."""
 
 
+LINE_FORMAT = "[redun] %(message)s"
+
+
 class _StderrHandler(logging.StreamHandler):
     """Writes to whatever ``sys.stderr`` is now, so redirections (CliRunner) are honoured.
 
@@ -75,6 +78,18 @@ class _StderrHandler(logging.StreamHandler):
         if record.levelno >= logging.WARNING or now - self._last >= self.interval:
             self.flush()
 
+    def emit_line(self, message: str) -> None:
+        """An INFO line without a LogRecord (the job-line fast path); same output."""
+        if type(self.formatter) is not logging.Formatter or self.formatter._fmt != LINE_FORMAT:
+            logger.info(message)
+            return
+        if self._pending and self._pending_stream is not sys.stderr:
+            self.flush()
+        self._pending_stream = sys.stderr
+        self._pending.append(f"[redun] {message}\n")
+        if time.monotonic() - self._last >= self.interval:
+            self.flush()
+
     def flush(self) -> None:
         self.acquire()
         try:
@@ -101,7 +116,7 @@ def configure_cli_logging() -> None:
     if redun_logger.handlers:
         return
     handler = _StderrHandler()
-    handler.setFormatter(logging.Formatter("[redun] %(message)s"))
+    handler.setFormatter(logging.Formatter(LINE_FORMAT))
     redun_logger.addHandler(handler)
     if redun_logger.level == logging.NOTSET:
         redun_logger.setLevel(logging.INFO)

@@ -136,7 +136,7 @@ class CacheChecker:
         scheduler = self.scheduler
         job.was_cached = True
         job.cache_type = kind
-        scheduler.logger.info(
+        scheduler._job_line(
             f"Cached Job {job.id[:8]}:  {_call(job)} "
             f"(eval_hash={job.eval_hash[:8]}, call_hash={call_hash[:8] if call_hash else None})"
         )

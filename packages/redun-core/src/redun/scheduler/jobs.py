@@ -148,7 +148,7 @@ class JobRunner:
 
     def _cse_hit(self, job: Job, original: Job) -> None:
         job.was_cached = True
-        self.logger.info(
+        self._job_line(
             f"Cached Job {job.id[:8]}:  {format_job_call(job)} "
             f"(eval_hash={job.eval_hash[:8]}, call_hash=None)"
         )
@@ -175,7 +175,7 @@ class JobRunner:
         if self._dryrun:
             self._log_miss(job)
             executor = job.options.get("executor", "default")
-            self.logger.info(f"Dryrun Job {job.id[:8]}:  {format_job_call(job)} on {executor}")
+            self._job_line(f"Dryrun Job {job.id[:8]}:  {format_job_call(job)} on {executor}")
             self.report.dryrun(job)
             return
         if self._stopping:
@@ -217,7 +217,7 @@ class JobRunner:
             text = f"New task '{task.fullname}()' is called with new arguments ({hashes})."
         else:
             text = f"Cannot determine reason for cache miss of '{task.fullname}()' ({hashes})."
-        self.logger.info(f"Miss   Job {job.id[:8]}:  {text}")
+        self._job_line(f"Miss   Job {job.id[:8]}:  {text}")
 
     def _dispatch(self, job: Job) -> None:
         executor_name = job.options.get("executor", "default")
@@ -236,7 +236,7 @@ class JobRunner:
             return
         if job.task.is_async() and not executor.supports_async():
             executor = self.executors["default"]
-        self.logger.info(f"Run    Job {job.id[:8]}:  {format_job_call(job)} on {executor.name}")
+        self._job_line(f"Run    Job {job.id[:8]}:  {format_job_call(job)} on {executor.name}")
         job.status = "RUNNING"
         self.report.running(job)
         self._running += 1

@@ -21,6 +21,7 @@ from redun.scheduler.current import get_current_scheduler, set_current_scheduler
 from redun.scheduler.errors import DryRunResult, ErrorValue, Traceback
 from redun.scheduler.evaluation import Evaluator, iter_task_expressions
 from redun.scheduler.job import Execution, Job
+from redun.scheduler.job_lines import job_line_writer
 from redun.scheduler.jobs import JobRunner
 from redun.scheduler.limits import Limits
 from redun.scheduler.live import LiveStatus
@@ -63,6 +64,7 @@ class Scheduler(JobRunner):
 
         self.config = _as_config(config)
         self.logger = logger or globals()["logger"]
+        self._job_line = self.logger.info
         self.use_task_traceback = use_task_traceback
         self.migrate = migrate
         self.task_registry = get_task_registry()
@@ -142,6 +144,7 @@ class Scheduler(JobRunner):
         argv = exec_argv or ["scheduler.run", repr(expr)]
         start = time.time()
         self.logger.info(f"Start Execution {execution.id}:  {' '.join(argv)}")
+        self._job_line = job_line_writer(self.logger)
         previous = get_current_scheduler(required=False)
         set_current_scheduler(self)
         old_limit = sys.getrecursionlimit()
@@ -260,7 +263,11 @@ class Scheduler(JobRunner):
                 event = get()
             except queue.Empty:
                 # A wave is done: its provenance rows go to the writer in one handoff.
-                self.recorder.flush_pending()
+                # Not while cache checks are queued: a cached job's start and end then
+                # reach the writer together and become one row instead of an insert
+                # and an update.
+                if not self.cache.has_pending():
+                    self.recorder.flush_pending()
                 return
             event()
 

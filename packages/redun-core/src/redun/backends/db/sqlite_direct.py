@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from redun.backends.db.engine import BUSY_TIMEOUT_S
-from redun.backends.db.sqlite_bulk import insert_tuples
+from redun.backends.db.sqlite_bulk import insert_statements, update_statements, variable_limit
 from redun.backends.db.sqlite_schema import INSERT_ORDER
 from redun.backends.db.sqlite_values import store_bool, store_datetime
 from redun.backends.db.versions import DBVersionInfo, read_version_rows
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from redun.backends.db.writer import Batch
 
 CHUNK = 500
+CACHE_KIB = 64 * 1024
 
 
 def open_sqlite(path: str) -> sqlite3.Connection:
@@ -33,6 +34,9 @@ def open_sqlite(path: str) -> sqlite3.Connection:
     conn.isolation_level = None  # explicit BEGIN/COMMIT
     conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
     conn.execute("PRAGMA synchronous = NORMAL")
+    # Job ids are random UUIDs: each insert lands on a random page of the job table's
+    # indexes, so a repository with many runs outgrows SQLite's 2 MB default page cache.
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return conn
 
 
@@ -96,6 +100,7 @@ class DirectConnection:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        self.limit = variable_limit(conn)
 
     def execution_options(self, **_: Any) -> DirectConnection:
         return self
@@ -111,40 +116,39 @@ class DirectConnection:
         self.conn.execute("COMMIT")
 
     def commit_batch(self, batch: Batch) -> None:
-        conn = self.conn
+        execute, limit = self.conn.execute, self.limit
         for name in INSERT_ORDER:
             rows = batch.inserts[name]
-            if not rows:
-                continue
-            conn.executemany(*insert_tuples(name, rows))
-        if batch.job_ends:
-            conn.executemany(
-                "UPDATE job SET call_hash = ?, end_time = ?, cached = ? WHERE id = ?",
+            if rows:
+                for sql, params in insert_statements(name, rows, limit):
+                    execute(sql, params)
+        updates = [
+            (
+                "job",
+                "id",
+                ("call_hash", "end_time", "cached"),
                 [
                     (
+                        e["b_id"],
                         e["b_call_hash"],
                         store_datetime(e["b_end_time"]),
                         store_bool(e["b_cached"]),
-                        e["b_id"],
                     )
                     for e in batch.job_ends
                 ],
-            )
-        if batch.execution_updates:
-            conn.executemany(
-                "UPDATE execution SET updated_time = ? WHERE id = ?",
-                [(store_datetime(u["b_time"]), u["b_id"]) for u in batch.execution_updates],
-            )
-        if batch.stale_tags:
-            conn.executemany(
-                "UPDATE tag SET is_current = 0 WHERE tag_hash = ?",
-                [(t["b_hash"],) for t in batch.stale_tags],
-            )
-        if batch.valid_handles:
-            conn.executemany(
-                "UPDATE handle SET is_valid = 1 WHERE hash = ?",
-                [(h["b_hash"],) for h in batch.valid_handles],
-            )
+            ),
+            (
+                "execution",
+                "id",
+                ("updated_time",),
+                [(u["b_id"], store_datetime(u["b_time"])) for u in batch.execution_updates],
+            ),
+            ("tag", "tag_hash", ("is_current",), [(t["b_hash"], 0) for t in batch.stale_tags]),
+            ("handle", "hash", ("is_valid",), [(h["b_hash"], 1) for h in batch.valid_handles]),
+        ]
+        for table, key, columns, tuples in updates:
+            for sql, params in update_statements(table, key, columns, tuples, limit):
+                execute(sql, params)
 
 
 class DirectEngine:

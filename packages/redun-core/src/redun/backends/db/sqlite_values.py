@@ -16,7 +16,7 @@ def store_datetime(value: Any) -> Any:
         return value
     if value.tzinfo is not None:
         value = value.astimezone(UTC).replace(tzinfo=None)
-    return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.isoformat(" ", "microseconds")
 
 
 def store_bool(value: Any) -> Any:

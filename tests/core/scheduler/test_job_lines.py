@@ -1,0 +1,78 @@
+"""Job lines reach every logging consumer; the record-free path is only taken when the
+CLI's handler is the sole consumer."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from redun.cli.run import _StderrHandler
+from redun.scheduler.job_lines import job_line_writer
+
+
+@pytest.fixture
+def isolated_logger():
+    logger = logging.getLogger("redun.test_job_lines")
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    yield logger
+    logger.handlers.clear()
+    logger.filters.clear()
+
+
+def _cli_handler() -> _StderrHandler:
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("[redun] %(message)s"))
+    return handler
+
+
+def test_sole_cli_handler_gets_lines_without_records(isolated_logger, capsys):
+    handler = _cli_handler()
+    isolated_logger.addHandler(handler)
+    write = job_line_writer(isolated_logger)
+    assert write == handler.emit_line
+    write("Cached Job 1234abcd:  ns.inc(1) (eval_hash=aa, call_hash=None)")
+    handler.flush()
+    assert capsys.readouterr().err == (
+        "[redun] Cached Job 1234abcd:  ns.inc(1) (eval_hash=aa, call_hash=None)\n"
+    )
+
+
+def test_a_users_handler_still_gets_one_record_per_line(isolated_logger, capsys):
+    handler = _cli_handler()
+    isolated_logger.addHandler(handler)
+    seen: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    isolated_logger.addHandler(Collect())
+    write = job_line_writer(isolated_logger)
+    write("Run    Job 1:  ns.a() on default")
+    write("Cached Job 2:  ns.b()")
+    handler.flush()
+    assert seen == ["Run    Job 1:  ns.a() on default", "Cached Job 2:  ns.b()"]
+    assert capsys.readouterr().err.splitlines() == [
+        "[redun] Run    Job 1:  ns.a() on default",
+        "[redun] Cached Job 2:  ns.b()",
+    ]
+
+
+def test_filters_propagation_and_levels_keep_records(isolated_logger):
+    isolated_logger.addHandler(_cli_handler())
+    isolated_logger.addFilter(lambda record: True)
+    assert job_line_writer(isolated_logger) == isolated_logger.info
+    isolated_logger.filters.clear()
+
+    isolated_logger.propagate = True
+    root_handler = logging.NullHandler()
+    logging.getLogger().addHandler(root_handler)
+    try:
+        assert job_line_writer(isolated_logger) == isolated_logger.info
+    finally:
+        logging.getLogger().removeHandler(root_handler)
+        isolated_logger.propagate = False
+
+    isolated_logger.setLevel(logging.WARNING)
+    assert job_line_writer(isolated_logger) == isolated_logger.info

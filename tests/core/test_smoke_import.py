@@ -41,8 +41,9 @@ def test_plugin_names_say_which_package_to_install():
         redun.ShardedS3Dataset  # noqa: B018
 
 
-def test_rerun_on_an_existing_sqlite_repo_does_not_import_sqlalchemy(tmp_path):
-    """An existing repository at the current schema is read and written through the DBAPI."""
+def test_redun_run_on_sqlite_does_not_import_sqlalchemy(tmp_path):
+    """A first run creates its repository from static DDL, and a rerun reads and writes an
+    existing repository at the current schema: both through the DBAPI alone."""
     (tmp_path / "wf.py").write_text("from redun import task\n@task()\ndef main():\n    return 1\n")
     code = (
         "import sys\n"
@@ -57,6 +58,6 @@ def test_rerun_on_an_existing_sqlite_repo_does_not_import_sqlalchemy(tmp_path):
         for _ in range(2)
     ]
     assert [run.stdout.strip() for run in runs] == ["1", "1"]
-    assert runs[0].stderr.strip().splitlines()[-1] == "SQLA", "the first run creates the schema"
+    assert runs[0].stderr.strip().splitlines()[-1] == "DBAPI", "the first run creates the schema"
     assert runs[1].stderr.strip().splitlines()[-1] == "DBAPI"
     assert "Cached Job" in runs[1].stderr

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
     from redun.scheduler.job import Job
 
 
+# Children above which a cached job checks whether its call node is already recorded.
+RECHECK_CHILDREN = 16
+
+
 def _signature_defaults(task: Any) -> tuple[list[str], list[tuple[str, Any]]]:
     """Positional parameter names and (name, default) pairs, memoized per task object."""
     cached = getattr(task, "_redun_sig_cache", None)
@@ -310,6 +314,16 @@ class JobRunner:
         children = [child.call_hash for child in job.child_jobs if child.call_hash]
         if call_hash is None:
             call_hash = hash_call_node(job.task.hash, job.args_hash, result_hash, children)
+        if (
+            prov
+            and not recorded
+            and job.was_cached
+            and len(children) >= RECHECK_CHILDREN
+            and self.backend.get_existing_call_nodes([call_hash])
+        ):
+            # A cached job with a big fan-out whose call node is already recorded: one
+            # query instead of rewriting the node and an edge per child.
+            recorded = True
         job.call_hash = call_hash
         job.expr.call_hash = call_hash
         if job.subtree_tasks is None:

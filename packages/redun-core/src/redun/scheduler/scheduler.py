@@ -33,6 +33,9 @@ from redun.value import get_type_registry
 
 logger = logging.getLogger("redun")
 
+# Provenance rows gathered while draining events before they go to the writer mid-wave.
+HANDOFF_ROWS = 4000
+
 
 def _as_config(config: Any) -> Any:
     if config is None or isinstance(config, dict):
@@ -258,7 +261,13 @@ class Scheduler(JobRunner):
 
     def _drain_events(self) -> None:
         get = self.events.get_nowait
+        recorder = self.recorder
         while True:
+            if len(recorder._pending) >= HANDOFF_ROWS and not self.cache.has_pending():
+                # Results arriving faster than we drain them: hand rows over as we go so
+                # the writer commits alongside (SQLite runs without the GIL) instead of
+                # taking the whole run's rows after the last job.
+                recorder.flush_pending()
             try:
                 event = get()
             except queue.Empty:

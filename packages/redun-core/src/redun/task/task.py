@@ -73,7 +73,9 @@ class Task(Value, Generic[P, R]):
         self.name = name or func.__name__
         self.namespace = compute_namespace(func, namespace)
         self.func = func
-        self.source = source if source is not None else get_func_source(func)
+        # Read on demand: a versioned task's hash does not need it, and reading source
+        # means tokenizing the defining file (redun's own tasks are all versioned).
+        self._source = source
         self.version = version
         self.compat = compat or []
         self.script = script
@@ -88,6 +90,16 @@ class Task(Value, Generic[P, R]):
         self._validate()
 
     # -- identity -------------------------------------------------------------------
+    @property
+    def source(self) -> str:
+        if self._source is None:
+            self._source = get_func_source(self.func)
+        return self._source
+
+    @source.setter
+    def source(self, value: str | None) -> None:
+        self._source = value
+
     @property
     def fullname(self) -> str:
         return f"{self.namespace}.{self.name}" if self.namespace else self.name
@@ -106,8 +118,7 @@ class Task(Value, Generic[P, R]):
             sorted(map(registry.get_hash, self._hash_includes)) if self._hash_includes else []
         )
         if self.version is None:
-            source = self.source or get_func_source(self.func)
-            head = ["Task", self.fullname, "source", source]
+            head = ["Task", self.fullname, "source", self.source]
         else:
             head = ["Task", self.fullname, "version", self.version]
         return hash_struct(head + includes_hash + options_hash)
@@ -213,7 +224,7 @@ class Task(Value, Generic[P, R]):
             version=self.version,
             compat=self.compat,
             script=self.script,
-            source=self.source,
+            source=self._source,
             task_options_base=self._task_options_base,
             task_options_override=override,
             export_options=export_options,

@@ -120,7 +120,12 @@ class TypeRegistry:
     def deserialize(self, type_name: str, data: bytes) -> Any:
         from redun.value.base import InvalidValueError, ProxyValue
 
-        if type_name in _PLAIN_TYPE_NAMES and type_name not in self._type_name2value_type:
+        plain = _PLAIN_TYPE_NAMES.get(type_name)
+        if (
+            plain is not None
+            and type_name not in self._type_name2value_type
+            and self._get_proxy_type(plain) is None
+        ):
             return pickle_loads(data)
 
         try:
@@ -176,9 +181,12 @@ def _plugin_value_type(type_name: str) -> type | None:
 
 # Leaf builtins whose hash is the pickle hash unless someone registers a proxy for them.
 _PLAIN_TYPES = frozenset({int, str, float, bytes, _NoneType})
-_PLAIN_TYPE_NAMES = frozenset(
-    {"builtins.int", "builtins.str", "builtins.float", "builtins.bytes", "builtins.NoneType"}
-)
+# Stored as plain pickles unless a proxy claims the type (their args and results are the
+# bulk of what a cached rerun loads, e.g. every TaskExpression's args tuple).
+_PLAIN_TYPE_NAMES: dict[str, type] = {
+    f"builtins.{raw.__name__}": raw
+    for raw in (int, str, float, bytes, _NoneType, bool, tuple, list, dict, set)
+}
 
 _type_registry = TypeRegistry()
 

@@ -157,15 +157,24 @@ class RedunBackendDb(RedunBackend):
         """
         import os
 
-        from redun.backends.db.sqlite_direct import open_sqlite, read_version
+        from redun.backends.db.sqlite_direct import (
+            create_schema_if_empty,
+            open_sqlite,
+            read_version,
+        )
 
         if type(self) is not RedunBackendDb or self.path is None:
             return False
-        if not os.path.exists(self.path) or os.path.getsize(self.path) == 0:
-            return False
-        check_sqlite_file(self.path)
+        new = not os.path.exists(self.path) or os.path.getsize(self.path) == 0
+        if new and not os.path.isdir(os.path.dirname(os.path.abspath(self.path))):
+            return False  # the SQLAlchemy path reports it
+        if not new:
+            check_sqlite_file(self.path)
         conn = open_sqlite(self.path)
         try:
+            if new:
+                # A first run: the schema from static DDL, without importing SQLAlchemy.
+                create_schema_if_empty(conn)
             version, _ = read_version(conn)
             if version == NULL_VERSION or not is_compatible(version):
                 return False

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from redun.backends.db.writer import Batch
 
 CHUNK = 500
-CACHE_KIB = 64 * 1024
+CACHE_KIB = 16 * 1024
 
 
 def open_sqlite(path: str) -> sqlite3.Connection:
@@ -38,6 +38,37 @@ def open_sqlite(path: str) -> sqlite3.Connection:
     # indexes, so a repository with many runs outgrows SQLite's 2 MB default page cache.
     conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
     return conn
+
+
+def create_schema_if_empty(conn: sqlite3.Connection) -> bool:
+    """Create the latest schema in an empty database file, as SQLAlchemy would (same DDL,
+    same version rows); False if the file already holds tables (left untouched).
+
+    Checked and created under one write lock, so concurrent first runs create it once.
+    """
+    import uuid
+    from datetime import UTC, datetime
+
+    from redun.backends.db.sqlite_ddl_statements import STATEMENTS
+    from redun.backends.db.versions import LATEST
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' LIMIT 1").fetchone():
+            conn.execute("ROLLBACK")
+            return False
+        for statement in STATEMENTS:
+            conn.execute(statement)
+        conn.execute("INSERT INTO alembic_version (version_num) VALUES (?)", (LATEST.migration_id,))
+        conn.execute(
+            "INSERT INTO redun_version (id, version, timestamp) VALUES (?, ?, ?)",
+            (str(uuid.uuid4()), LATEST.major, store_datetime(datetime.now(UTC))),
+        )
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return True
 
 
 def read_version(conn: sqlite3.Connection) -> tuple[DBVersionInfo, set[str]]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any, Generic, TypeVar
 
-from redun.hashing import hash_arguments, hash_bytes, hash_struct
+from redun.hashing import hash_arguments, hash_bytes, hash_strings, hash_struct
 from redun.pickling import pickle_dumps
 from redun.value import Value, get_type_registry
 from redun.value.nested import iter_nested_value
@@ -20,6 +20,8 @@ from redun.value.nested import iter_nested_value
 Result = TypeVar("Result")
 
 _PLAIN_LEAVES = frozenset({int, str, float, bytes, bool, type(None)})
+# Most calls carry no call-time options: their part of the expression hash is a constant.
+_NO_OPTIONS_HASH = hash_bytes(pickle_dumps({}))
 
 
 class Expression(Value, Generic[Result]):
@@ -124,9 +126,11 @@ class TaskExpression(ApplyExpression[Result]):
 
     def _calc_hash(self) -> str:
         args_hash = hash_arguments(get_type_registry(), self.args, self.kwargs)
-        options_hash = hash_bytes(pickle_dumps(self._options))
+        options_hash = (
+            hash_bytes(pickle_dumps(self._options)) if self._options else _NO_OPTIONS_HASH
+        )
         if not self._export_options:
-            return hash_struct(["TaskExpression", self.task_name, args_hash, options_hash])
+            return hash_strings(["TaskExpression", self.task_name, args_hash, options_hash])
         export_hash = hash_struct(sorted(self._export_options))
         return hash_struct(["TaskExpression", self.task_name, args_hash, options_hash, export_hash])
 

@@ -88,6 +88,14 @@ def hash_struct(struct: Any) -> str:
     return hashlib.sha512(bencode(struct)).hexdigest()[:HASH_LENGTH]
 
 
+def hash_strings(items: Sequence[str]) -> str:
+    """``hash_struct`` of a flat list of strings, without the generic encoder."""
+    parts = [b"l"]
+    parts.extend(_bstr(item) for item in items)
+    parts.append(b"e")
+    return hashlib.sha512(b"".join(parts)).hexdigest()[:HASH_LENGTH]
+
+
 _TAG_PREFIX: dict[str, bytes] = {}
 
 
@@ -163,9 +171,23 @@ def hash_tag(entity_id: str, key: str, value: Any, parents: Sequence[str]) -> st
 def hash_call_node(
     task_hash: str, args_hash: str, result_hash: str, child_call_hashes: Iterable[str]
 ) -> str:
-    return hash_struct(["CallNode", task_hash, args_hash, result_hash, sorted(child_call_hashes)])
+    """``hash_struct(["CallNode", task_hash, args_hash, result_hash, sorted(children)])``,
+    encoded directly (every job)."""
+    parts = [b"l8:CallNode", _bstr(task_hash), _bstr(args_hash), _bstr(result_hash), b"l"]
+    parts.extend(_bstr(child) for child in sorted(child_call_hashes))
+    parts.append(b"ee")
+    return hashlib.sha512(b"".join(parts)).hexdigest()[:HASH_LENGTH]
 
 
 def hash_argument(call_hash: str, position: int | None, key: str | None, value_hash: str) -> str:
-    """The id of one recorded argument row of a call node."""
-    return hash_struct(["Argument", call_hash, str(position), str(key), value_hash])
+    """The id of one recorded argument row of a call node:
+    ``hash_struct(["Argument", call_hash, str(position), str(key), value_hash])``."""
+    data = (
+        b"l8:Argument"
+        + _bstr(call_hash)
+        + _bstr(str(position))
+        + _bstr(str(key))
+        + _bstr(value_hash)
+        + b"e"
+    )
+    return hashlib.sha512(data).hexdigest()[:HASH_LENGTH]

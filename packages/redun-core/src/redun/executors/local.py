@@ -15,16 +15,16 @@ import os
 import tempfile
 import threading
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from redun.config import parse_choice
 from redun.errors import ExecutorError
 from redun.executors.base import Executor
+from redun.executors.thread_workers import ThreadWorkers
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from redun.scheduler import Job, Scheduler
 
@@ -87,7 +87,7 @@ class LocalExecutor(Executor):
             tempfile.gettempdir(), "redun"
         )
         self._lock = threading.Lock()
-        self._thread_pool: ThreadPoolExecutor | None = None
+        self._thread_pool: ThreadWorkers | None = None
         self._process_pool: ProcessPoolExecutor | None = None
 
     def _parse_mode(self, value: Any) -> str:
@@ -110,7 +110,7 @@ class LocalExecutor(Executor):
             thread_pool, self._thread_pool = self._thread_pool, None
             process_pool, self._process_pool = self._process_pool, None
         if thread_pool is not None:
-            thread_pool.shutdown(wait=True)
+            thread_pool.shutdown()
         if process_pool is not None:
             process_pool.shutdown(wait=True)
 
@@ -127,10 +127,10 @@ class LocalExecutor(Executor):
                 from redun.executors.process_worker import make_payload, run_payload
 
                 payload = make_payload(job.task, job.args, job.kwargs, script=script)
-                future = self._pool(PROCESS_MODE).submit(run_payload, payload)
+                future = self._processes().submit(run_payload, payload)
                 future.add_done_callback(lambda f: self._on_process_done(job, f))
             else:
-                self._pool(THREAD_MODE).submit(self._run_in_thread, job, script)
+                self._threads().submit(self._run_in_thread, job, script)
         except Exception as error:
             self._reject(job, error, error.__traceback__)
 
@@ -143,14 +143,17 @@ class LocalExecutor(Executor):
             )
         return mode
 
-    def _pool(self, mode: str) -> ThreadPoolExecutor | ProcessPoolExecutor:
-        with self._lock:
-            if mode == THREAD_MODE:
+    def _threads(self) -> ThreadWorkers:
+        pool = self._thread_pool
+        if pool is None:
+            with self._lock:
                 if self._thread_pool is None:
-                    self._thread_pool = ThreadPoolExecutor(
-                        max_workers=self.max_workers, thread_name_prefix=f"redun-{self.name}"
-                    )
-                return self._thread_pool
+                    self._thread_pool = ThreadWorkers(self.max_workers, f"redun-{self.name}")
+                pool = self._thread_pool
+        return pool
+
+    def _processes(self) -> ProcessPoolExecutor:
+        with self._lock:
             if self._process_pool is None:
                 # Imported on first use: thread-mode runs never pay for multiprocessing.
                 import multiprocessing

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from redun.scheduler.scheduler import Scheduler
 
 _PLAIN = frozenset({int, str, float, bytes, bool, type(None)})
+# Cache hits settled between handoffs of their rows to the writer.
+HANDOFF_HITS = 1000
 
 
 class CacheChecker:
@@ -49,20 +51,24 @@ class CacheChecker:
         evals = backend.get_evaluations([j.eval_hash for j in rest]) if rest else {}
         values = backend.get_values(list(set(evals.values()))) if evals else {}
         registry = scheduler.type_registry
+        release = scheduler.recorder.release_start
         decoded: dict[str, Any] = {}
         hits: list[tuple[Job, Any, str]] = []
         for job in jobs:
             if job.id in shallow_hits:
                 value, call_hash = shallow_hits[job.id]
+                release(job)
                 self._hit(job, value, CacheResult.ULTIMATE, call_hash)
                 continue
             value_hash = evals.get(job.eval_hash)
             row = values.get(value_hash) if value_hash else None
             if row is None:
+                release(job)
                 scheduler._submit(job, reason="new" if value_hash is None else "missing value")
                 continue
             type_name, _format, data = row
             if type_name == "redun.ErrorValue":
+                release(job)
                 scheduler._submit(job, reason="previous error")
                 continue
             try:
@@ -74,6 +80,7 @@ class CacheChecker:
             except Exception:
                 valid = False
             if not valid:
+                release(job)
                 scheduler._submit(job, reason="invalid cached value")
                 continue
             hits.append((job, value, value_hash))
@@ -91,7 +98,13 @@ class CacheChecker:
             if leaf_calls
             else set()
         )
-        for job, value, value_hash in hits:
+        recorder = self.scheduler.recorder
+        for count, (job, value, value_hash) in enumerate(hits, 1):
+            if count % HANDOFF_HITS == 0:
+                # Hand settled jobs' rows to the writer as we go, so it commits them
+                # alongside instead of after the last hit.
+                recorder.flush_pending()
+            recorder.release_start(job)
             call_hash = leaf_calls.get(job.id)
             if call_hash is not None and call_hash in known:
                 self._hit(

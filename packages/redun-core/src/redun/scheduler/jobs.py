@@ -130,10 +130,9 @@ class JobRunner:
         job.args, job.kwargs = args, kwargs
         job.limits = parse_job_limits(options.get("limits"))
         job.start_time = utcnow()
-        if job.options.get("prov") is False:
+        prov = options.get("prov") is not False
+        if not prov:
             job.was_cached = False
-        else:
-            self.recorder.job_started(job)
         self.report.add(job)
 
         # Common subexpression elimination within this execution.
@@ -142,12 +141,19 @@ class JobRunner:
             key = (job.eval_hash, job.context_hash)
             original = self._cse.get(key)
             if original is not None:
+                if prov:
+                    self.recorder.job_started(job)
                 self._cse_hit(job, original)
                 return
             self._cse[key] = job
-        if scope == CacheScope.BACKEND and self._use_cache and options.get("prov") is not False:
+        if scope == CacheScope.BACKEND and self._use_cache and prov:
+            # The root's row is not held: its execution's row (already queued) points at
+            # it, and a server checks that reference when the two commit together.
+            self.recorder.job_started(job, hold=job.parent_job is not None)
             self.cache.queue(job)
         else:
+            if prov:
+                self.recorder.job_started(job)
             self._submit(job, reason="new")
 
     def _cse_hit(self, job: Job, original: Job) -> None:

@@ -48,12 +48,16 @@ class Recorder:
     def _write(self, rows: list[Row]) -> None:
         self._pending.extend(rows)
 
-    def flush_pending(self) -> None:
+    def flush_pending(self, final: bool = False) -> None:
         """Hand the rows gathered since the last call to the backend's writer.
 
         The scheduler calls this once per wave of events rather than the recorder writing
-        per job: one queue handoff (and writer wake-up) for thousands of jobs.
+        per job: one queue handoff (and writer wake-up) for thousands of jobs. ``final``
+        also hands over job rows still held for a cache check (a run ending abruptly).
         """
+        if final and self._held:
+            held, self._held = self._held, {}
+            self._pending.extend(held.values())
         if self._pending:
             rows, self._pending = self._pending, []
             self.backend.write(rows)
@@ -64,6 +68,8 @@ class Recorder:
         self._recorded_values: set[str] = set()
         self._recorded_tasks: set[str] = set()
         self._pending: list[Row] = []
+        # Job rows held back while the job awaits its cache check (by job id).
+        self._held: dict[str, JobStartRow] = {}
 
     # -- values ---------------------------------------------------------------------
     def value_row(self, value: Any, value_hash: str | None = None) -> tuple[str, list[Row]]:
@@ -123,7 +129,11 @@ class Recorder:
         return rows
 
     # -- jobs -----------------------------------------------------------------------
-    def job_started(self, job: Job) -> None:
+    def job_started(self, job: Job, hold: bool = False) -> None:
+        """The job's row (and its task's, tags). ``hold`` keeps the job row back until
+        :meth:`release_start`: a job awaiting its cache check either hits, and its row
+        then goes out together with its end (one insert, not an insert and an update),
+        or runs, and goes out then."""
         new_task = job.task.hash not in self._recorded_tasks
         rows = self.task_rows(job.task)
         tags = job.options.get("tags")
@@ -133,18 +143,27 @@ class Recorder:
             if new_task:
                 rows.extend(self._tag_rows("Task", job.task.hash, tag_list))
             rows.extend(self._tag_rows("Job", job.id, tag_list))
-        rows.append(
-            JobStartRow(
-                job.id,
-                job.execution_id or "",
-                job.parent_job.id
-                if job.parent_job
-                else (job.execution.parent_job_id if job.execution else None),
-                job.task.hash,
-                job.start_time or utcnow(),
-            )
+        start = JobStartRow(
+            job.id,
+            job.execution_id or "",
+            job.parent_job.id
+            if job.parent_job
+            else (job.execution.parent_job_id if job.execution else None),
+            job.task.hash,
+            job.start_time or utcnow(),
         )
-        self._write(rows)
+        if hold:
+            self._held[job.id] = start
+        else:
+            rows.append(start)
+        if rows:
+            self._write(rows)
+
+    def release_start(self, job: Job) -> None:
+        """Queue a held job row (no-op if it was not held)."""
+        start = self._held.pop(job.id, None)
+        if start is not None:
+            self._pending.append(start)
 
     def evaluation(self, job: Job, result: Any) -> None:
         """The single-reduction cache entry: eval_hash -> first-round result."""

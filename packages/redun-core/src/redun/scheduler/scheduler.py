@@ -160,7 +160,7 @@ class Scheduler(JobRunner):
             sys.setrecursionlimit(old_limit)
             set_current_scheduler(previous)
             self._stop_executors()
-            self.recorder.flush_pending()
+            self.recorder.flush_pending(final=True)
             self.backend.flush()
         self.report.log(self.logger)
         self.logger.info(f"Execution duration: {time.time() - start:.2f} seconds")
@@ -263,7 +263,7 @@ class Scheduler(JobRunner):
         get = self.events.get_nowait
         recorder = self.recorder
         while True:
-            if len(recorder._pending) >= HANDOFF_ROWS and not self.cache.has_pending():
+            if len(recorder._pending) >= HANDOFF_ROWS:
                 # Results arriving faster than we drain them: hand rows over as we go so
                 # the writer commits alongside (SQLite runs without the GIL) instead of
                 # taking the whole run's rows after the last job.
@@ -272,11 +272,7 @@ class Scheduler(JobRunner):
                 event = get()
             except queue.Empty:
                 # A wave is done: its provenance rows go to the writer in one handoff.
-                # Not while cache checks are queued: a cached job's start and end then
-                # reach the writer together and become one row instead of an insert
-                # and an update.
-                if not self.cache.has_pending():
-                    self.recorder.flush_pending()
+                self.recorder.flush_pending()
                 return
             event()
 

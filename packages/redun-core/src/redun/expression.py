@@ -20,6 +20,8 @@ from redun.value.nested import iter_nested_value
 Result = TypeVar("Result")
 
 _PLAIN_LEAVES = frozenset({int, str, float, bytes, bool, type(None)})
+# The task registry, bound on first use (redun.task imports this module).
+_task_registry: Any = None
 # Most calls carry no call-time options: their part of the expression hash is a constant.
 _NO_OPTIONS_HASH = hash_bytes(pickle_dumps({}))
 
@@ -158,15 +160,23 @@ class TaskExpression(ApplyExpression[Result]):
         self.call_hash = None
 
     def is_valid(self) -> bool:
-        from redun.task import get_task_registry
+        global _task_registry
+        if _task_registry is None:
+            from redun.task import get_task_registry
 
-        if get_task_registry().get(self.task_name) is None:
+            _task_registry = get_task_registry()
+        if _task_registry.get(self.task_name) is None:
             return False
         plain = _PLAIN_LEAVES
-        if all(type(arg) in plain for arg in self.args) and all(
-            type(value) in plain for value in self.kwargs.values()
-        ):
-            return True  # the common case: nothing inside can go stale
+        for arg in self.args:
+            if type(arg) not in plain:
+                break
+        else:
+            for value in self.kwargs.values():
+                if type(value) not in plain:
+                    break
+            else:
+                return True  # the common case: nothing inside can go stale
         return all(
             not isinstance(value, Value) or value.is_valid()
             for value in iter_nested_value((self.args, self.kwargs))

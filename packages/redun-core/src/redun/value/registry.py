@@ -28,6 +28,8 @@ class TypeRegistry:
         # Proxies registered for a raw type, and the MRO lookups derived from them.
         self._proxies: dict[Any, type[ProxyValue]] = {}
         self._raw2proxy_type: dict[Any, type[ProxyValue] | None] = {}
+        # Type name -> stored as a plain pickle (no Value class or proxy claims it).
+        self._plain_names: dict[str, bool] = {}
 
     def register(self, value_type: type[Value]) -> None:
         if getattr(value_type, "__args__", None):
@@ -38,6 +40,7 @@ class TypeRegistry:
             self._raw2proxy_type = dict(self._proxies)
         assert isinstance(value_type.type_name, str)
         self._type_name2value_type[value_type.type_name] = value_type
+        self._plain_names = {}
 
     def _get_proxy_type(self, raw_type: type) -> type[ProxyValue] | None:
         proxy = self._raw2proxy_type.get(raw_type, _MISSING)
@@ -118,15 +121,18 @@ class TypeRegistry:
         return self.get_value(value).serialize()
 
     def deserialize(self, type_name: str, data: bytes) -> Any:
-        from redun.value.base import InvalidValueError, ProxyValue
-
-        plain = _PLAIN_TYPE_NAMES.get(type_name)
-        if (
-            plain is not None
-            and type_name not in self._type_name2value_type
-            and self._get_proxy_type(plain) is None
-        ):
+        plain = self._plain_names.get(type_name)
+        if plain is None:
+            raw = _PLAIN_TYPE_NAMES.get(type_name)
+            plain = self._plain_names[type_name] = (
+                raw is not None
+                and type_name not in self._type_name2value_type
+                and self._get_proxy_type(raw) is None
+            )
+        if plain:
             return pickle_loads(data)
+
+        from redun.value.base import InvalidValueError, ProxyValue
 
         try:
             raw_type = self.parse_type_name(type_name)

@@ -76,3 +76,15 @@ def test_filters_propagation_and_levels_keep_records(isolated_logger):
 
     isolated_logger.setLevel(logging.WARNING)
     assert job_line_writer(isolated_logger) == isolated_logger.info
+
+
+def test_job_ids_are_unique_version_4_uuids():
+    import uuid
+
+    from redun.scheduler.job import new_job_id
+
+    ids = [new_job_id() for _ in range(2000)]
+    assert len(set(ids)) == len(ids)
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)

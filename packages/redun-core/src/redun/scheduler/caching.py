@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from redun.hashing import hash_call_node
 from redun.scheduler.evaluation import contains_expression
+from redun.scheduler.report import format_job_call
 from redun.task import CacheCheckValid, CacheResult
 from redun.value.nested import iter_nested_value
 
@@ -165,10 +166,7 @@ class CacheChecker:
             scheduler._resolve_result(job, value)
 
 
-def _call(job: Job) -> str:
-    from redun.scheduler.report import format_job_call
-
-    return format_job_call(job)
+_call = format_job_call
 
 
 def _is_valid(registry: Any, value: Any) -> bool:

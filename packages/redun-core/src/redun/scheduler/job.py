@@ -17,9 +17,16 @@ if TYPE_CHECKING:
 _rng = random.Random(int.from_bytes(os.urandom(16), "big"))
 
 
+# Random bits with the version-4 and RFC 4122 variant bits forced, as uuid.UUID does.
+_V4_KEEP = ~((0xF000 << 64) | (0xC000 << 48)) & ((1 << 128) - 1)
+_V4_SET = (0x4000 << 64) | (0x8000 << 48)
+
+
 def new_job_id() -> str:
-    """A version-4 UUID without a system call per job (ids need uniqueness, not secrecy)."""
-    return str(uuid.UUID(int=_rng.getrandbits(128), version=4))
+    """A version-4 UUID string without a system call or a UUID object per job (ids need
+    uniqueness, not secrecy)."""
+    h = "%032x" % (_rng.getrandbits(128) & _V4_KEEP | _V4_SET)
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class Execution:

@@ -61,7 +61,7 @@ class JobRunner:
         task = job.task
         parent = job.parent_job
         options = task.get_task_options()
-        exported: dict = dict(parent.options.get("_exported", {})) if parent else {}
+        exported: dict = (parent.options.get("_exported") or {}) if parent else {}
         if exported or expr._options:
             options = {**options, **exported, **expr._options}
         export_keys = task._export_options | expr._export_options
@@ -71,7 +71,11 @@ class JobRunner:
             options["_exported"] = exported
         if parent is not None and parent.options.get("prov") is False:
             options["prov"] = False
-        if task.fullname == "redun.script_task" and options.get("cache_scope") != CacheScope.NONE:
+        if (
+            task.name == "script_task"
+            and task.namespace == "redun"
+            and options.get("cache_scope") != CacheScope.NONE
+        ):
             # A script's result lives outside redun (files): never replay it from the backend.
             options["cache_scope"] = CacheScope.CSE
         job.options = options
@@ -112,7 +116,8 @@ class JobRunner:
             args, kwargs, job.has_handles = preprocess_args(registry, job, args, kwargs)
             config_args = options.get("config_args")
             hash_kwargs = kwargs
-            if config_args or any(isinstance(v, JobInfo) for v in kwargs.values()):
+            has_info = bool(kwargs) and any(isinstance(v, JobInfo) for v in kwargs.values())
+            if config_args or has_info:
                 hash_kwargs = {
                     k: v
                     for k, v in kwargs.items()
@@ -125,10 +130,12 @@ class JobRunner:
         job.eval_hash = hash_eval_from_args_hash(task.hash, job.args_hash)
         if job._context:
             job.context_hash = registry.get_hash(job._context)
-        if any(isinstance(v, JobInfo) for v in kwargs.values()):
+        if has_info:
             kwargs = fill_job_info(job, kwargs)
         job.args, job.kwargs = args, kwargs
-        job.limits = parse_job_limits(options.get("limits"))
+        limits = options.get("limits")
+        if limits:
+            job.limits = parse_job_limits(limits)
         job.start_time = utcnow()
         prov = options.get("prov") is not False
         if not prov:

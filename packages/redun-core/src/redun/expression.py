@@ -148,14 +148,15 @@ class TaskExpression(ApplyExpression[Result]):
         }
 
     def __setstate__(self, state: dict) -> None:
-        super().__setstate__(state)
-        registry = get_type_registry()
+        # Every job of a cached rerun loads here: attributes set directly, no super().
+        deserialize = get_type_registry().deserialize
+        self._hash = None
         self.task_name = state["task_name"]
-        self.args = registry.deserialize("builtins.tuple", state["args"])
-        self.kwargs = registry.deserialize("builtins.dict", state["kwargs"])
-        self._options = state.get("task_options", {})
-        self._export_options = state.get("export_options", set())
-        self._upstreams = [self.args, self.kwargs]
+        self.args = args = deserialize("builtins.tuple", state["args"])
+        self.kwargs = kwargs = deserialize("builtins.dict", state["kwargs"])
+        self._options = state.get("task_options") or {}
+        self._export_options = state.get("export_options") or set()
+        self._upstreams = [args, kwargs]
         self._length = state.get("length")
         self.call_hash = None
 

@@ -8,6 +8,7 @@ the backend's write-behind queue, so the loop never waits on the database per jo
 
 from __future__ import annotations
 
+import gc
 import logging
 import queue
 import sys
@@ -33,6 +34,8 @@ from redun.value import get_type_registry
 
 logger = logging.getLogger("redun")
 
+# Allocations between young-generation collections while a run is in progress.
+GC_THRESHOLD = 10_000
 # Provenance rows gathered while draining events before they go to the writer mid-wave.
 HANDOFF_ROWS = 4000
 
@@ -152,11 +155,16 @@ class Scheduler(JobRunner):
         set_current_scheduler(self)
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, 100_000))
+        old_gc = gc.get_threshold()
+        # A run allocates jobs, expressions and rows by the thousand and keeps most of
+        # them alive: collecting every 700 allocations cost ~3% of a large cached rerun.
+        gc.set_threshold(max(old_gc[0], GC_THRESHOLD), *old_gc[1:])
         try:
             for executor in self.executors.values():
                 executor.start()
             result = self._run_loop(expr, execution, argv, tags)
         finally:
+            gc.set_threshold(*old_gc)
             sys.setrecursionlimit(old_limit)
             set_current_scheduler(previous)
             self._stop_executors()

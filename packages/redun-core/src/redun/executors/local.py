@@ -12,7 +12,6 @@ from __future__ import annotations
 import inspect
 import logging
 import os
-import tempfile
 import threading
 from collections.abc import Mapping
 from contextvars import ContextVar
@@ -83,9 +82,7 @@ class LocalExecutor(Executor):
             START_METHODS,
             source,
         )
-        self._scratch_root = self.config.get("scratch") or os.path.join(
-            tempfile.gettempdir(), "redun"
-        )
+        self._scratch_root: str | None = self.config.get("scratch") or None
         self._lock = threading.Lock()
         self._thread_pool: ThreadWorkers | None = None
         self._process_pool: ProcessPoolExecutor | None = None
@@ -99,6 +96,10 @@ class LocalExecutor(Executor):
         return True
 
     def scratch_root(self) -> str:
+        if self._scratch_root is None:
+            import tempfile  # only script tasks need a scratch directory
+
+            self._scratch_root = os.path.join(tempfile.gettempdir(), "redun")
         return self._scratch_root
 
     def start(self) -> None:

@@ -17,17 +17,19 @@ Environment variables:
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 import os
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from redun.errors import PluginError
 from redun.plugins import hookspecs
+
+if TYPE_CHECKING:
+    from importlib.metadata import EntryPoint
 
 PROJECT_NAME = "redun"
 ENTRY_POINT_GROUP = "redun"
@@ -105,15 +107,17 @@ class PluginManager(pluggy.PluginManager):
                 self.autoload_disabled = True
                 self.entry_points_loaded = True
                 return
+            # Imported here: it costs ~10 ms (email, zipfile, pathlib) and most runs
+            # need nothing beyond the built-ins.
+            import importlib.metadata
+
             disabled = disabled_plugins()
             for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
                 self._load_entry_point(entry_point, disabled)
             self.entry_points_loaded = True
             self.generation += 1
 
-    def _load_entry_point(
-        self, entry_point: importlib.metadata.EntryPoint, disabled: set[str]
-    ) -> None:
+    def _load_entry_point(self, entry_point: EntryPoint, disabled: set[str]) -> None:
         name = entry_point.name
         dist = getattr(entry_point, "dist", None)
         source = PluginSource(

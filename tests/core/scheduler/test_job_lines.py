@@ -12,11 +12,16 @@ from redun.scheduler.job_lines import job_line_writer
 
 @pytest.fixture
 def isolated_logger():
+    """A logger for the test's own handlers (pytest's log capture may attach handlers
+    to loggers around each phase: tests set ``handlers`` outright; the fixture puts
+    the originals back)."""
     logger = logging.getLogger("redun.test_job_lines")
+    saved = list(logger.handlers)
+    logger.handlers.clear()
     logger.setLevel(logging.INFO)
     logger.propagate = False
     yield logger
-    logger.handlers.clear()
+    logger.handlers[:] = saved
     logger.filters.clear()
 
 
@@ -28,7 +33,7 @@ def _cli_handler() -> _StderrHandler:
 
 def test_sole_cli_handler_gets_lines_without_records(isolated_logger, capsys):
     handler = _cli_handler()
-    isolated_logger.addHandler(handler)
+    isolated_logger.handlers = [handler]
     write = job_line_writer(isolated_logger)
     assert write == handler.emit_line
     write("Cached Job 1234abcd:  ns.inc(1) (eval_hash=aa, call_hash=None)")
@@ -40,14 +45,13 @@ def test_sole_cli_handler_gets_lines_without_records(isolated_logger, capsys):
 
 def test_a_users_handler_still_gets_one_record_per_line(isolated_logger, capsys):
     handler = _cli_handler()
-    isolated_logger.addHandler(handler)
     seen: list[str] = []
 
     class Collect(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
             seen.append(record.getMessage())
 
-    isolated_logger.addHandler(Collect())
+    isolated_logger.handlers = [handler, Collect()]
     write = job_line_writer(isolated_logger)
     write("Run    Job 1:  ns.a() on default")
     write("Cached Job 2:  ns.b()")
@@ -60,7 +64,7 @@ def test_a_users_handler_still_gets_one_record_per_line(isolated_logger, capsys)
 
 
 def test_filters_propagation_and_levels_keep_records(isolated_logger):
-    isolated_logger.addHandler(_cli_handler())
+    isolated_logger.handlers = [_cli_handler()]
     isolated_logger.addFilter(lambda record: True)
     assert job_line_writer(isolated_logger) == isolated_logger.info
     isolated_logger.filters.clear()

@@ -53,6 +53,11 @@ class Recorder:
     def _write(self, rows: list[Row]) -> None:
         self._pending.extend(rows)
 
+    @property
+    def pending_rows(self) -> int:
+        """Rows gathered and not yet handed to the writer."""
+        return len(self._pending)
+
     def flush_pending(self, final: bool = False) -> None:
         """Hand the rows gathered since the last call to the backend's writer.
 

@@ -271,7 +271,7 @@ class Scheduler(JobRunner):
         get = self.events.get_nowait
         recorder = self.recorder
         while True:
-            if len(recorder._pending) >= HANDOFF_ROWS:
+            if recorder.pending_rows >= HANDOFF_ROWS:
                 # Results arriving faster than we drain them: hand rows over as we go so
                 # the writer commits alongside (SQLite runs without the GIL) instead of
                 # taking the whole run's rows after the last job.

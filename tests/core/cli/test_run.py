@@ -481,3 +481,38 @@ def test_dryrun_stops_at_uncached_jobs(hello: Path, redun) -> None:
     assert redun("run", "hello.py", "main").code == 0
     replay = redun("run", "--dryrun", "hello.py", "main")
     assert (replay.code, replay.out) == (0, "'Hello, World!'\n")
+
+
+def test_git_tags_come_from_the_repository_around_the_workflow(tmp_path, monkeypatch) -> None:
+    """Inside a git work tree the execution is tagged with HEAD and origin; outside one
+    there is no git tag (and no git process)."""
+    import subprocess
+
+    from redun.cli.run import default_execution_tags
+
+    monkeypatch.delenv("REDUN_GIT_COMMIT", raising=False)
+    monkeypatch.delenv("REDUN_GIT_ORIGIN_URL", raising=False)
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    tags = dict(default_execution_tags("tester", None, None))
+    assert "git_commit" not in tags and "git_origin_url" not in tags
+
+    repo = tmp_path / "repo"
+    nested = repo / "sub" / "dir"
+    nested.mkdir(parents=True)
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+    git("init", "-q")
+    git("-c", "user.name=t", "-c", "user.email=t@x", "commit", "-q", "--allow-empty", "-m", "x")
+    git("remote", "add", "origin", "https://example.org/repo.git")
+    monkeypatch.chdir(nested)
+    tags = dict(default_execution_tags("tester", None, None))
+    assert tags["git_commit"] == git("rev-parse", "HEAD")
+    assert tags["git_origin_url"] == "https://example.org/repo.git"

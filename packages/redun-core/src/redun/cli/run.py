@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import pickle
-import subprocess
 import sys
 import time
 import uuid
@@ -454,6 +453,10 @@ def default_execution_tags(
 
 
 def _git(*args: str) -> str | None:
+    if not _in_git_work_tree():
+        return None  # no git process to start (and no subprocess to import)
+    import subprocess
+
     try:
         completed = subprocess.run(
             ["git", *args], capture_output=True, text=True, timeout=10, check=False
@@ -461,3 +464,18 @@ def _git(*args: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return completed.stdout.strip() or None if completed.returncode == 0 else None
+
+
+def _in_git_work_tree() -> bool:
+    """Whether git could find a repository from here (``.git`` in this directory or an
+    ancestor, or ``GIT_DIR`` set): outside one, ``redun run`` skips calling git."""
+    if os.environ.get("GIT_DIR"):
+        return True
+    path = os.path.abspath(os.getcwd())
+    while True:
+        if os.path.exists(os.path.join(path, ".git")):
+            return True
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent

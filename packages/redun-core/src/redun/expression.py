@@ -24,6 +24,9 @@ _PLAIN_LEAVES = frozenset({int, str, float, bytes, bool, type(None)})
 _task_registry: Any = None
 # Most calls carry no call-time options: their part of the expression hash is a constant.
 _NO_OPTIONS_HASH = hash_bytes(pickle_dumps({}))
+# Shared by every expression without options or exports; never mutated (read only).
+_NO_OPTIONS: dict = {}
+_NO_EXPORTS: frozenset[str] = frozenset()
 
 
 class Expression(Value, Generic[Result]):
@@ -119,8 +122,9 @@ class TaskExpression(ApplyExpression[Result]):
         super().__init__(args, kwargs)
         self.task_name = task_name
         self.call_hash: str | None = None
-        self._options = task_options or {}
-        self._export_options = export_options or set()
+        # Most calls have neither: they share one empty value instead of one each.
+        self._options = task_options or _NO_OPTIONS
+        self._export_options = export_options or _NO_EXPORTS
         self._length = length
 
     def __repr__(self) -> str:
@@ -142,8 +146,8 @@ class TaskExpression(ApplyExpression[Result]):
             "task_name": self.task_name,
             "args": registry.serialize(self.args),
             "kwargs": registry.serialize(self.kwargs),
-            "task_options": self._options,
-            "export_options": self._export_options,
+            "task_options": dict(self._options),
+            "export_options": set(self._export_options),
             "length": self._length,
         }
 
@@ -154,8 +158,8 @@ class TaskExpression(ApplyExpression[Result]):
         self.task_name = state["task_name"]
         self.args = args = deserialize("builtins.tuple", state["args"])
         self.kwargs = kwargs = deserialize("builtins.dict", state["kwargs"])
-        self._options = state.get("task_options") or {}
-        self._export_options = state.get("export_options") or set()
+        self._options = state.get("task_options") or _NO_OPTIONS
+        self._export_options = state.get("export_options") or _NO_EXPORTS
         self._upstreams = [args, kwargs]
         self._length = state.get("length")
         self.call_hash = None

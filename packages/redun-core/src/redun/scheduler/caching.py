@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from redun.hashing import hash_call_node
 from redun.scheduler.evaluation import contains_expression
+from redun.scheduler.job import own_subtree
 from redun.scheduler.report import format_job_call
 from redun.task import CacheCheckValid, CacheResult
 from redun.value.nested import iter_nested_value
@@ -158,7 +159,7 @@ class CacheChecker:
         if kind == CacheResult.ULTIMATE:
             scheduler._finish_job(job, value, call_hash=call_hash)
         elif recorded_call is not None:
-            job.subtree_tasks = {job.task.hash}
+            job.subtree_tasks = own_subtree(job.task)
             scheduler._finish_job(
                 job, value, call_hash=recorded_call, recorded=True, result_hash=value_hash
             )

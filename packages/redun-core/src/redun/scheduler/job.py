@@ -29,6 +29,16 @@ def new_job_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
+def own_subtree(task: Task) -> frozenset[str]:
+    """The subtree of a job without children: its task alone, one shared set per task
+    rather than one per job (a large fan-out keeps every job's)."""
+    subtree = getattr(task, "_own_subtree", None)
+    if subtree is None or task.hash not in subtree:
+        subtree = frozenset((task.hash,))
+        task._own_subtree = subtree  # type: ignore[attr-defined]
+    return subtree
+
+
 class Execution:
     """One ``Scheduler.run``; its root job is the top of the job tree."""
 
@@ -108,11 +118,12 @@ class Job:
         self.result_promise: Promise | None = None
         self.result: Any = None
         self.limits: dict[str, int] = {}
-        self.arg_upstreams: list[tuple[int | None, str | None, tuple[str, ...]]] = []
-        self.subtree_tasks: set[str] | None = None
+        self.arg_upstreams: tuple[tuple[int | None, str | None, tuple[str, ...]], ...] = ()
+        self.subtree_tasks: set[str] | frozenset[str] | None = None
         self.start_time: Any = None
-        # Handle hash -> times it was passed to a child call (its fork key).
-        self.handle_forks: dict[str, int] = {}
+        # Handle hash -> times it was passed to a child call (its fork key); created by
+        # the first handle passed on (most jobs never pass one).
+        self.handle_forks: dict[str, int] | None = None
         self.has_handles = False
         self._context: dict | None = None
         if parent_job is not None:

@@ -12,6 +12,7 @@ from redun.promise import Promise
 from redun.scheduler.context_values import merge_dicts
 from redun.scheduler.errors import ErrorValue, Traceback
 from redun.scheduler.evaluation import contains_expression, iter_task_expressions
+from redun.scheduler.job import own_subtree
 from redun.scheduler.job_info import JobInfo, fill_job_info
 from redun.scheduler.limits import parse_job_limits
 from redun.scheduler.processing import postprocess_result, preprocess_args
@@ -340,11 +341,13 @@ class JobRunner:
         job.call_hash = call_hash
         job.expr.call_hash = call_hash
         if job.subtree_tasks is None:
-            subtree = {job.task.hash}
+            subtree: set[str] | None = None
             for child in job.child_jobs:
                 if child.subtree_tasks:
+                    if subtree is None:
+                        subtree = {job.task.hash}
                     subtree |= child.subtree_tasks
-            job.subtree_tasks = subtree
+            job.subtree_tasks = subtree if subtree is not None else own_subtree(job.task)
         if prov:
             if not recorded:
                 recorder.call_node(

@@ -69,6 +69,8 @@ def preprocess_args(
             saw_handle = True
         if parent is not None and getattr(value, "__handle__", None) is not None:
             forks = parent.handle_forks
+            if forks is None:
+                forks = parent.handle_forks = {}
             key = value.get_hash()
             # Upstream numbers a parent's forks of one handle from 1 (0 is the root's).
             call_order = forks.get(key, 0) + 1

@@ -102,7 +102,14 @@ class Task(Value, Generic[P, R]):
 
     @property
     def fullname(self) -> str:
-        return f"{self.namespace}.{self.name}" if self.namespace else self.name
+        # Built once per (namespace, name), not per call: every call and job keeps it.
+        name, namespace = self.name, self.namespace
+        cached = getattr(self, "_fullname", None)
+        if cached is not None and cached[0] is name and cached[1] is namespace:
+            return cached[2]
+        full = f"{namespace}.{name}" if namespace else name
+        self._fullname = (name, namespace, full)
+        return full
 
     def recompute_hash(self) -> None:
         self.hash = self._calc_hash()

@@ -58,7 +58,7 @@ def test_log_dash_and_tilde_show_executions(repo):
     latest = run(repo, "log", "-")
     assert latest.startswith("Exec " + "b" * 36 + " [ DONE ]")
     assert "Jobs: 1 (DONE: 1, CACHED: 0, FAILED: 0)" in latest
-    assert "| ns.add       0       0       0       0       1       1" in latest
+    assert "| ns.add        0       0       0       0       1       1" in latest
     assert "Job jbbbbbbb [ DONE ] " in latest and "ns.add(1)" in latest
     assert run(repo, "log", "~2").startswith("Exec " + "a" * 36)
 

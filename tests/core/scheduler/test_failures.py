@@ -58,3 +58,62 @@ def test_keep_going_runs_independent_branches_to_completion(make_scheduler, call
     assert calls == {"slow_ok": 1, "later": 1}
     assert "2 jobs failed" in caplog.text
     assert "'a'" in caplog.text and "'b'" in caplog.text
+
+
+@task()
+def boom(x: int) -> int:
+    raise ValueError(f"bad {x}")
+
+
+@task()
+def fine(x: int) -> int:
+    return x
+
+
+@task()
+def fails_at_boom(n: int = 2) -> list:
+    return [fine(n), boom(n)]
+
+
+def test_failure_log_reads_as_upstream_prints_it(make_scheduler, caplog):
+    """Every failing job gets a Reject line, the status table and duration come next,
+    then the task traceback: each job's task definition with its arguments."""
+    with caplog.at_level(logging.INFO, logger="redun"), pytest.raises(ValueError, match="bad 2"):
+        make_scheduler().run(fails_at_boom())
+    lines = [record.getMessage() for record in caplog.records]
+    rejects = [line for line in lines if line.startswith("*** Reject Job")]
+    assert [line.split(":  ")[1] for line in rejects] == [
+        "test_failures.boom(x=2):",
+        "test_failures.fails_at_boom(n=2):",
+    ]
+    table = lines.index(next(line for line in lines if line.startswith("| JOB STATUS")))
+    duration = lines.index(next(line for line in lines if line.startswith("Execution duration")))
+    failed = lines.index("*** Execution failed. Traceback (most recent task last):")
+    assert max(lines.index(line) for line in rejects) < table < duration < failed
+    boom_row = next(line for line in lines if line.startswith("| test_failures.boom "))
+    assert boom_row.split()[1:] == ["test_failures.boom", "0", "0", "1", "0", "0", "1"]
+    trace = lines[failed + 1 :]
+    assert trace[0].endswith(f'{__file__}", line {_def_lineno("fails_at_boom")}, in fails_at_boom')
+    assert trace[1:3] == ["    def fails_at_boom(n: int = 2) -> list:", "    n = 2"]
+    assert trace[3].endswith(f'{__file__}", line {_def_lineno("boom")}, in boom')
+    assert trace[4:6] == ["    def boom(x: int) -> int:", "    x = 2"]
+    assert trace[-1] == "ValueError: bad 2"
+
+
+def _def_lineno(name: str) -> int:
+    with open(__file__) as source:
+        for number, line in enumerate(source, 1):
+            if line.startswith(f"def {name}("):
+                return number
+    raise AssertionError(name)
+
+
+def test_dry_run_reports_the_table_then_that_more_would_run(make_scheduler, caplog):
+    from redun.scheduler.errors import DryRunResult
+
+    with caplog.at_level(logging.INFO, logger="redun"), pytest.raises(DryRunResult):
+        make_scheduler().run(fine(41), dryrun=True)
+    lines = [record.getMessage() for record in caplog.records]
+    assert lines[-1] == "Dryrun: Additional jobs would run."
+    assert any(line.startswith("Execution duration") for line in lines[-3:])
+    assert any(line.startswith("| JOB STATUS") for line in lines)

@@ -92,3 +92,52 @@ def test_job_ids_are_unique_version_4_uuids():
     for text in ids:
         parsed = uuid.UUID(text)
         assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
+
+
+def test_status_table_is_laid_out_as_upstream_prints_it():
+    """The lines upstream redun 0.44.1 printed for a cached hello run (observed output)."""
+    from collections import Counter
+    from datetime import datetime
+
+    from redun.scheduler.report import format_status_table
+
+    counts = {
+        "hello.main": Counter(CACHED=1),
+        "hello.get_planet": Counter(CACHED=1),
+        "hello.greeter": Counter(CACHED=1),
+    }
+    assert format_status_table(counts, datetime(2026, 11, 30, 2, 32, 50)) == [
+        "| JOB STATUS 2026/11/30 02:32:50",
+        "| TASK             PENDING RUNNING  FAILED  CACHED    DONE   TOTAL",
+        "| ",
+        "| ALL                    0       0       0       3       0       3",
+        "| hello.get_planet       0       0       0       1       0       1",
+        "| hello.greeter          0       0       0       1       0       1",
+        "| hello.main             0       0       0       1       0       1",
+    ]
+
+
+def test_job_calls_name_every_parameter_as_upstream_prints_them():
+    from redun import task
+    from redun.scheduler.report import format_task_call
+
+    @task(namespace="fmt")
+    def greeter(greet: str, thing: str, punct: str = "!", *, loud: bool = False) -> str:
+        return greet
+
+    @task(namespace="fmt")
+    def many(first: int, *rest: int, **extra: int) -> int:
+        return first
+
+    assert (
+        format_task_call(greeter, ("Hello",), {"thing": "World"})
+        == "fmt.greeter(greet='Hello', thing='World', punct='!', loud=False)"
+    )
+    assert (
+        format_task_call(greeter, ("Hi", "Mars", "?"), {"loud": True})
+        == "fmt.greeter(greet='Hi', thing='Mars', punct='?', loud=True)"
+    )
+    assert format_task_call(many, (1, 2, 3), {"x": 4}) == "fmt.many(first=1, rest=(2, 3), x=4)"
+    long = format_task_call(greeter, ("x" * 500, "y"), {})
+    assert long.startswith("fmt.greeter(greet='xxx") and "xxx...," in long
+    assert len(long.split(", thing=")[0]) == len("fmt.greeter(greet=") + 200

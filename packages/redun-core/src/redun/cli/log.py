@@ -15,6 +15,7 @@ import click
 
 from redun.cli.state import get_state
 from redun.errors import UsageError
+from redun.scheduler.report import format_status_table
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
     from redun.backends.db.queries import ExecutionInfo, FileHit, JobInfo
 
 STATUS_WIDTH = 6
-STATUS_COLUMNS = ("PENDING", "RUNNING", "FAILED", "CACHED", "DONE", "TOTAL")
 
 
 def _time(dt: datetime | None) -> str:
@@ -148,7 +148,6 @@ class LogView:
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for job in jobs:
             counts[job.task_name][job.status] += 1
-            counts[job.task_name]["TOTAL"] += 1
         self.status_table(counts, end)
         statuses = Counter(job.status for job in jobs)
         self.echo(
@@ -159,21 +158,8 @@ class LogView:
         self.job_tree(jobs, root.id)
 
     def status_table(self, counts: dict[str, Counter[str]], when: datetime) -> None:
-        names = sorted(counts)
-        width = max([len("TASK"), len("ALL")] + [len(n) for n in names])
-        total: Counter[str] = Counter()
-        for counter in counts.values():
-            total.update(counter)
-
-        def row(name: str, values: list[Any]) -> str:
-            return "| " + name.ljust(width) + "".join(f"{v:>8}" for v in values)
-
-        self.echo(f"| JOB STATUS {when.astimezone().strftime('%Y/%m/%d %H:%M:%S')}")
-        self.echo(row("TASK", list(STATUS_COLUMNS)))
-        self.echo("| ")
-        self.echo(row("ALL", [total[c] for c in STATUS_COLUMNS]))
-        for name in names:
-            self.echo(row(name, [counts[name][c] for c in STATUS_COLUMNS]))
+        for line in format_status_table(counts, when.astimezone()):
+            self.echo(line)
         self.echo()
 
     def job_tree(self, jobs: list[JobInfo], root_id: str) -> None:

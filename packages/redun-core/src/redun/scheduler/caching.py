@@ -151,10 +151,13 @@ class CacheChecker:
         scheduler = self.scheduler
         job.was_cached = True
         job.cache_type = kind
-        scheduler._job_line(
-            f"Cached Job {job.id[:8]}:  {_call(job)} "
-            f"(eval_hash={job.eval_hash[:8]}, call_hash={call_hash[:8] if call_hash else None})"
-        )
+        if call_hash:  # an ultimate (shallow) hit, worded as upstream redun does
+            hashes = (
+                f"eval_hash={job.eval_hash[:8]}, check_valid=shallow, call_hash={call_hash[:8]}"
+            )
+        else:
+            hashes = f"eval_hash={job.eval_hash[:8]}, call_hash=None"
+        scheduler._job_line(f"Cached Job {job.id[:8]}:  {_call(job)} ({hashes})")
         scheduler.report.cached(job)
         if kind == CacheResult.ULTIMATE:
             scheduler._finish_job(job, value, call_hash=call_hash)

@@ -390,15 +390,15 @@ class JobRunner:
         job.status = "FAILED"
         job.result = error
         self.report.failed(job)
-        if not any(child.status == "FAILED" for child in job.child_jobs):
-            # Where the error started (parents failing because of it are not re-reported).
-            self.logger.error(f"*** Reject Job {job.id[:8]}:  {format_job_call(job)}:")
-            self.logger.error(f"*** {type(error).__name__}: {error}")
-            if getattr(error, "__redun_job__", None) is None:
-                try:
-                    error.__redun_job__ = f"{job.id[:8]}: {job.task_name}"
-                except Exception:  # pragma: no cover - exceptions with __slots__
-                    pass
+        self.logger.error(f"*** Reject Job {job.id[:8]}:  {format_job_call(job)}:")
+        if getattr(error, "__redun_job__", None) is None and not any(
+            child.status == "FAILED" for child in job.child_jobs
+        ):
+            # Where the error started: the job named in the CLI's one-line error.
+            try:
+                error.__redun_job__ = f"{job.id[:8]}: {job.task_name}"
+            except Exception:  # pragma: no cover - exceptions with __slots__
+                pass
         self._failed.append(job)
         if job.eval_hash is not None and job.options.get("prov") is not False:
             error_value = ErrorValue(error, trace)
@@ -414,7 +414,7 @@ class JobRunner:
                 job, job.call_hash, result_hash, rows, children, self._arg_records(job)
             )
             self.recorder.job_ended(job)
-        job.args, job.kwargs = (), {}
+        # Arguments are kept: the failure traceback shows them.
         job.result_promise.do_reject(error)
 
 

@@ -2,25 +2,144 @@
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from redun.expression import format_arguments
+_EMPTY = inspect.Parameter.empty
+_VAR_POSITIONAL = inspect.Parameter.VAR_POSITIONAL
+_VAR_KEYWORD = inspect.Parameter.VAR_KEYWORD
+_KEYWORD_ONLY = inspect.Parameter.KEYWORD_ONLY
 
 if TYPE_CHECKING:
     from redun.scheduler.job import Job
 
-_MAX_ARGS = 200
+# A value's repr in a job line is cut to this many characters (ending in "...").
+MAX_ARG_REPR = 200
 
 
 def format_job_call(job: Job) -> str:
+    """The call in a job's log line, every parameter by name as upstream redun prints it:
+    ``hello.greeter(greet='Hello', thing='World')``."""
+    if job.args or job.kwargs:
+        return format_task_call(job.task, job.args, job.kwargs)
+    return format_task_call(job.task, job.expr.args, job.expr.kwargs)
+
+
+def format_task_call(task: Any, args: tuple, kwargs: dict) -> str:
+    """``fullname(name=value, ...)`` in signature order (see :func:`bound_arguments`)."""
+    parts = ", ".join(
+        _format_arg(name, value) for name, value in bound_arguments(task, args, kwargs)
+    )
+    return f"{task.fullname}({parts})"
+
+
+def bound_arguments(task: Any, args: tuple, kwargs: dict) -> list[tuple[str, Any]]:
+    """(parameter name, value) in signature order: positional arguments take their
+    parameter's name, omitted ones their default, ``*args`` the rest as a tuple and
+    ``**kwargs`` its own keys."""
+    bound = []
+    params = _call_params(task)
+    for i, (name, kind, default) in enumerate(params):
+        if kind == _VAR_POSITIONAL:
+            bound.append((name, tuple(args[i:])))
+        elif kind == _VAR_KEYWORD:
+            named = {param[0] for param in params}
+            bound.extend((key, value) for key, value in kwargs.items() if key not in named)
+        elif i < len(args) and kind != _KEYWORD_ONLY:
+            bound.append((name, args[i]))
+        elif name in kwargs:
+            bound.append((name, kwargs[name]))
+        elif default is not _EMPTY:
+            bound.append((name, default))
+    return bound
+
+
+def format_job_frame(job: Job) -> list[str]:
+    """A job's entry in the failure traceback, as upstream redun prints it: where its
+    task is defined, the ``def`` line, and the arguments it was called with."""
     args = job.args if job.args or job.kwargs else job.expr.args
     kwargs = job.kwargs if job.args or job.kwargs else job.expr.kwargs
-    text = format_arguments(args, kwargs)
-    if len(text) > _MAX_ARGS:
-        text = text[:_MAX_ARGS] + "..."
-    return f"{job.task_name}({text})"
+    code = getattr(getattr(job.task, "func", None), "__code__", None)
+    if code is None:
+        return [f"  Job {job.id[:8]}: {format_job_call(job)}"]
+    lineno, line = _def_line(code.co_filename, code.co_firstlineno)
+    lines = [f'  Job {job.id[:8]}: File "{code.co_filename}", line {lineno}, in {code.co_name}']
+    if line:
+        lines.append(f"    {line}")
+    for name, value in bound_arguments(job.task, args, kwargs):
+        lines.append(f"    {name} = {_trim(repr(value))}")
+    return lines
+
+
+def _def_line(filename: str, lineno: int) -> tuple[int, str]:
+    """The ``def`` line of a function whose code starts at ``lineno`` (decorators skipped)."""
+    import linecache
+
+    for number in range(lineno, lineno + 50):
+        text = linecache.getline(filename, number).strip()
+        if not text:
+            break
+        if text.startswith(("def ", "async def ")):
+            return number, text
+    return lineno, linecache.getline(filename, lineno).strip()
+
+
+def _format_arg(name: str, value: Any) -> str:
+    return f"{name}={_trim(repr(value))}"
+
+
+def _trim(text: str) -> str:
+    return text if len(text) <= MAX_ARG_REPR else text[: MAX_ARG_REPR - 3] + "..."
+
+
+def _call_params(task: Any) -> tuple[tuple[str, Any, Any], ...]:
+    """(name, kind, default) per parameter, kept on the task (one lookup per job line)."""
+    params = getattr(task, "_redun_call_params", None)
+    if params is None:
+        try:
+            signature = task.signature
+        except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+            return ()
+        params = tuple((p.name, p.kind, p.default) for p in signature.parameters.values())
+        try:
+            task._redun_call_params = params
+        except AttributeError:  # pragma: no cover
+            pass
+    return params
+
+
+def format_status_table(counts: Mapping[str, Mapping[str, int]], when: datetime) -> list[str]:
+    """The job status table as upstream redun prints it (``redun run`` and ``redun log``):
+    a timestamped title, columns at least 7 wide, a blank row under the header."""
+    names = sorted(counts)
+    total: Counter[str] = Counter()
+    rows = []
+    for name in names:
+        values = [counts[name].get(status, 0) for status in STATUSES]
+        total.update(dict(zip(STATUSES, values, strict=True)))
+        rows.append([name, *map(str, values), str(sum(values))])
+    table = [
+        ["TASK", *STATUSES, "TOTAL"],
+        ["ALL", *(str(total[s]) for s in STATUSES), str(sum(total.values()))],
+        *rows,
+    ]
+    widths = [max(max(len(row[col]) for row in table), 7) for col in range(len(table[0]))]
+
+    def line(row: list[str]) -> str:
+        cells = [row[0].ljust(widths[0])]
+        cells.extend(cell.rjust(width) for cell, width in zip(row[1:], widths[1:], strict=True))
+        return "| " + " ".join(cells)
+
+    return [
+        f"| JOB STATUS {when.strftime('%Y/%m/%d %H:%M:%S')}",
+        line(table[0]),
+        "| ",
+        *(line(row) for row in table[1:]),
+    ]
 
 
 STATUSES = ("PENDING", "RUNNING", "FAILED", "CACHED", "DONE")
@@ -73,12 +192,8 @@ class StatusReport:
     def log(self, logger: logging.Logger) -> None:
         if not self.counts:
             return
-        rows = self.rows()
-        width = max(len(name) for name, _ in rows) + 2
-        header = "TASK".ljust(width) + "".join(s.rjust(8) for s in (*STATUSES, "TOTAL"))
         logger.info("")
-        logger.info("| JOB STATUS")
-        logger.info(f"| {header}")
-        for name, values in rows:
-            logger.info("| " + name.ljust(width) + "".join(str(v).rjust(8) for v in values))
+        for line in format_status_table(self.counts, datetime.now()):
+            logger.info(line)
+        logger.info("")
         logger.info("")

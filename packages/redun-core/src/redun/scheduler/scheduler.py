@@ -27,7 +27,7 @@ from redun.scheduler.jobs import JobRunner
 from redun.scheduler.limits import Limits
 from redun.scheduler.live import LiveStatus
 from redun.scheduler.recording import Recorder, utcnow
-from redun.scheduler.report import StatusReport, format_job_call
+from redun.scheduler.report import StatusReport, format_job_call, format_job_frame
 from redun.scheduler.root import needs_root_task, root_task
 from redun.task import get_task_registry
 from redun.value import get_type_registry
@@ -118,6 +118,9 @@ class Scheduler(JobRunner):
         self._dryrun = False
         self._use_cache = True
         self._failed: list[Job] = []
+        # What ended the workflow itself (a task's error, an incomplete dry run), as
+        # opposed to an interruption or a failure of redun.
+        self._workflow_error: BaseException | None = None
         self._stopping = False
         self.evaluator.reset()
         self.cache.reset()
@@ -159,10 +162,14 @@ class Scheduler(JobRunner):
         # A run allocates jobs, expressions and rows by the thousand and keeps most of
         # them alive: collecting every 700 allocations cost ~3% of a large cached rerun.
         gc.set_threshold(max(old_gc[0], GC_THRESHOLD), *old_gc[1:])
+        outcome: BaseException | None = None
         try:
             for executor in self.executors.values():
                 executor.start()
             result = self._run_loop(expr, execution, argv, tags)
+        except BaseException as error:
+            outcome = error
+            raise
         finally:
             gc.set_threshold(*old_gc)
             sys.setrecursionlimit(old_limit)
@@ -170,8 +177,14 @@ class Scheduler(JobRunner):
             self._stop_executors()
             self.recorder.flush_pending(final=True)
             self.backend.flush()
-        self.report.log(self.logger)
-        self.logger.info(f"Execution duration: {time.time() - start:.2f} seconds")
+            if outcome is None or outcome is self._workflow_error:
+                # As upstream redun: the status table and duration, then why it failed.
+                self.report.log(self.logger)
+                self.logger.info(f"Execution duration: {time.time() - start:.2f} seconds")
+                if isinstance(outcome, DryRunResult):
+                    self.logger.info("Dryrun: Additional jobs would run.")
+                elif outcome is not None:
+                    self._log_failure(outcome)
         return result
 
     def _base_context(self, context: dict | None) -> dict:
@@ -239,13 +252,14 @@ class Scheduler(JobRunner):
                 self.recorder.heartbeat(execution.id)
                 last_heartbeat = time.time()
         if promise.is_pending:
-            self.logger.info("Dryrun: Additional jobs would run.")
-            raise DryRunResult("dry run stopped: some jobs are not cached and would have to run")
+            self._workflow_error = DryRunResult(
+                "dry run stopped: some jobs are not cached and would have to run"
+            )
+            raise self._workflow_error
         if promise.is_rejected:
             self._settle_after_failure()
-            error = promise.error
-            self._log_failure(error)
-            raise error
+            self._workflow_error = promise.error
+            raise self._workflow_error
         return promise.value
 
     def _settle_after_failure(self) -> None:
@@ -423,7 +437,8 @@ class Scheduler(JobRunner):
                 self.logger.error(f"***   Job {job.id[:8]}: {format_job_call(job)}: {job_error!r}")
         self.logger.error("*** Execution failed. Traceback (most recent task last):")
         for job in self._failure_chain():
-            self.logger.error(f"  Job {job.id[:8]}: {format_job_call(job)}")
+            for line in format_job_frame(job):
+                self.logger.error(line)
         trace = getattr(error, "__redun_traceback__", None)
         if trace is not None:
             for line in trace.format():

@@ -516,3 +516,14 @@ def test_git_tags_come_from_the_repository_around_the_workflow(tmp_path, monkeyp
     tags = dict(default_execution_tags("tester", None, None))
     assert tags["git_commit"] == git("rev-parse", "HEAD")
     assert tags["git_origin_url"] == "https://example.org/repo.git"
+
+
+def test_error_line_comes_after_every_log_line(hello: Path, redun) -> None:
+    result = redun("run", "--dryrun", "hello.py", "main")
+    assert result.code == 1
+    lines = result.err.strip().splitlines()
+    assert lines[-1].startswith("redun: error: dry run stopped")
+    assert "[redun] Dryrun: Additional jobs would run." in lines[:-1]
+    # A job the dry run would submit counts as running, as upstream redun counts it.
+    all_row = next(line for line in lines if line.startswith("[redun] | ALL "))
+    assert all_row.split()[3:] == ["0", "1", "0", "0", "0", "1"]

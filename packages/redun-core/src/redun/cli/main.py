@@ -145,17 +145,30 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
+        _flush_log_lines()
         click.echo("redun: aborted", err=True)
         sys.exit(1)
     except click.ClickException as exc:
+        _flush_log_lines()
         click.echo(f"redun: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except RedunError as exc:
+        _flush_log_lines()
         click.echo(f"redun: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
+        _flush_log_lines()
         click.echo("redun: interrupted", err=True)
         sys.exit(130)
+
+
+def _flush_log_lines() -> None:
+    """Write out log lines still batched in a handler, so the error line comes last."""
+    for handler in logging.getLogger("redun").handlers:
+        try:
+            handler.flush()
+        except Exception:  # pragma: no cover - never hide the error being reported
+            pass
 
 
 if __name__ == "__main__":  # pragma: no cover

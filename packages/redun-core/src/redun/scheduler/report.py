@@ -172,7 +172,8 @@ class StatusReport:
         self._move(job, "CACHED")
 
     def dryrun(self, job: Job) -> None:
-        self._move(job, "PENDING")
+        # Upstream counts a job it would have submitted as running.
+        self._move(job, "RUNNING")
 
     def finished(self, job: Job) -> None:
         self._move(job, "CACHED" if job.was_cached else "DONE")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from redun.cli.run import _StderrHandler
+from redun.log_output import StderrLineHandler
 from redun.scheduler.job_lines import job_line_writer
 
 
@@ -25,8 +25,8 @@ def isolated_logger():
     logger.filters.clear()
 
 
-def _cli_handler() -> _StderrHandler:
-    handler = _StderrHandler()
+def _cli_handler() -> StderrLineHandler:
+    handler = StderrLineHandler()
     handler.setFormatter(logging.Formatter("[redun] %(message)s"))
     return handler
 

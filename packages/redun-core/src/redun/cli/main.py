@@ -16,6 +16,7 @@ import click
 
 from redun.cli.state import CliState
 from redun.errors import RedunError
+from redun.log_output import flush_log_output
 
 # name -> "module:attribute" of a click command.
 BUILTIN_COMMANDS: dict[str, str] = {
@@ -145,30 +146,21 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
-        _flush_log_lines()
+        flush_log_output()
         click.echo("redun: aborted", err=True)
         sys.exit(1)
     except click.ClickException as exc:
-        _flush_log_lines()
+        flush_log_output()
         click.echo(f"redun: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except RedunError as exc:
-        _flush_log_lines()
+        flush_log_output()
         click.echo(f"redun: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        _flush_log_lines()
+        flush_log_output()
         click.echo("redun: interrupted", err=True)
         sys.exit(130)
-
-
-def _flush_log_lines() -> None:
-    """Write out log lines still batched in a handler, so the error line comes last."""
-    for handler in logging.getLogger("redun").handlers:
-        try:
-            handler.flush()
-        except Exception:  # pragma: no cover - never hide the error being reported
-            pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -71,7 +71,7 @@ def format_job_frame(job: Job) -> list[str]:
     if line:
         lines.append(f"    {line}")
     for name, value in bound_arguments(job.task, args, kwargs):
-        lines.append(f"    {name} = {_trim(repr(value))}")
+        lines.append(f"    {name} = {trim(repr(value))}")
     return lines
 
 
@@ -89,10 +89,11 @@ def _def_line(filename: str, lineno: int) -> tuple[int, str]:
 
 
 def _format_arg(name: str, value: Any) -> str:
-    return f"{name}={_trim(repr(value))}"
+    return f"{name}={trim(repr(value))}"
 
 
-def _trim(text: str) -> str:
+def trim(text: str) -> str:
+    """``text`` cut to ``MAX_ARG_REPR`` characters, ending in ``...`` when cut."""
     return text if len(text) <= MAX_ARG_REPR else text[: MAX_ARG_REPR - 3] + "..."
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 import gc
 import logging
 import queue
+import shlex
 import sys
 import time
 from typing import Any
 
 from redun.expression import SchedulerExpression, TaskExpression, quote
+from redun.log_output import ensure_log_output, flush_log_output
 from redun.promise import Promise
 from redun.scheduler.caching import CacheChecker
 from redun.scheduler.current import get_current_scheduler, set_current_scheduler
@@ -28,6 +30,7 @@ from redun.scheduler.limits import Limits
 from redun.scheduler.live import LiveStatus
 from redun.scheduler.recording import Recorder, utcnow
 from redun.scheduler.report import StatusReport, format_job_call, format_job_frame
+from redun.scheduler.report import trim as _trim
 from redun.scheduler.root import needs_root_task, root_task
 from redun.task import get_task_registry
 from redun.value import get_type_registry
@@ -69,6 +72,9 @@ class Scheduler(JobRunner):
         from redun.scheduler.config import build_executors, get_backend_from_config
 
         self.config = _as_config(config)
+        if logger is None:
+            # A workflow run as a script sees redun's [redun] lines, as upstream's does.
+            ensure_log_output()
         self.logger = logger or globals()["logger"]
         self._job_line = self.logger.info
         self.use_task_traceback = use_task_traceback
@@ -144,15 +150,16 @@ class Scheduler(JobRunner):
         self._dryrun = dryrun
         self._use_cache = cache
         self.context = self._base_context(context)
+        argv = exec_argv or ["scheduler.run", _trim(repr(expr))]
         if needs_root_task(expr):
             expr = root_task(quote(expr))
         execution = Execution(execution_id)
         # Extending another execution (subrun): our root hangs under that job.
         execution.parent_job_id = _parent_job_id
         self.execution = execution
-        argv = exec_argv or ["scheduler.run", repr(expr)]
         start = time.time()
-        self.logger.info(f"Start Execution {execution.id}:  {' '.join(argv)}")
+        command = " ".join(shlex.quote(arg) for arg in argv[1:])
+        self.logger.info(f"Start Execution {execution.id}:  redun {command}")
         self._job_line = job_line_writer(self.logger)
         previous = get_current_scheduler(required=False)
         set_current_scheduler(self)
@@ -185,6 +192,7 @@ class Scheduler(JobRunner):
                     self.logger.info("Dryrun: Additional jobs would run.")
                 elif outcome is not None:
                     self._log_failure(outcome)
+            flush_log_output()
         return result
 
     def _base_context(self, context: dict | None) -> dict:

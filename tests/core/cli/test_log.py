@@ -225,3 +225,17 @@ def test_log_failed_job_shows_traceback(tmp_path):
     out = run(config_dir, "log", job)
     assert "Traceback:\n" in out and 'raise ValueError(f"bad {x}")' in out
     assert "ValueError: bad 2" in out
+
+
+def test_a_running_execution_and_job_show_as_run(tmp_path):
+    """Upstream shows RUNNING as "[ RUN  ]" in listings."""
+    config_dir = make_repo(tmp_path)
+    backend = RedunBackendDb("sqlite:///redun.db", config_dir=config_dir)
+    backend.load()
+    rows = [row for row in execution_rows("c" * 36) if type(row).__name__ != "JobEndRow"]
+    backend.write(rows)
+    backend.close()
+    listing = run(config_dir, "log").splitlines()
+    assert listing[2].startswith("Exec cccccccc [ RUN  ] ")
+    detail = run(config_dir, "log", "-")
+    assert "Job jccccccc [ RUN  ] " in detail

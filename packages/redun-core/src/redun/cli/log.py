@@ -40,7 +40,8 @@ def _duration(delta: timedelta | None) -> str:
 
 
 def _status(status: str) -> str:
-    return status.center(STATUS_WIDTH)
+    # As upstream: RUNNING shows as "RUN" set left of centre ("[ RUN  ]").
+    return ("RUN " if status == "RUNNING" else status).center(STATUS_WIDTH)
 
 
 def _tags(tags: list[tuple[str, Any]]) -> str:

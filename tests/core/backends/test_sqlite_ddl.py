@@ -98,3 +98,17 @@ def test_a_file_with_other_tables_is_refused_with_one_line(tmp_path):
         assert "\n" not in str(error)
     else:  # pragma: no cover - the assertion below explains
         raise AssertionError("a database of another application was accepted")
+
+
+def test_creating_a_repository_says_so_as_upstream_does(tmp_path, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="redun"):
+        backend = RedunBackendDb(f"sqlite:///{tmp_path / 'new.db'}")
+        backend.load()
+        backend.close()
+        again = RedunBackendDb(f"sqlite:///{tmp_path / 'new.db'}")
+        again.load()
+        again.close()
+    created = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Upgrading")]
+    assert created == ["Upgrading db from version -1.0 to 3.5..."]

@@ -172,9 +172,9 @@ class RedunBackendDb(RedunBackend):
             check_sqlite_file(self.path)
         conn = open_sqlite(self.path)
         try:
-            if new:
-                # A first run: the schema from static DDL, without importing SQLAlchemy.
-                create_schema_if_empty(conn)
+            # A first run: the schema from static DDL, without importing SQLAlchemy.
+            if new and create_schema_if_empty(conn):
+                _log_schema_created()
             version, _ = read_version(conn)
             if version == NULL_VERSION or not is_compatible(version):
                 return False
@@ -212,6 +212,7 @@ class RedunBackendDb(RedunBackend):
                 "point [backend] db_uri at another file"
             )
         create_schema(conn)
+        _log_schema_created()
 
     def _upgrade_or_refuse(self, version: DBVersionInfo, migrate: bool) -> None:
         if version.major > MAX_MAJOR:
@@ -358,3 +359,10 @@ class RedunBackendDb(RedunBackend):
                 for call_hash, sub_task in rows:
                     tasks[call_hash].append(sub_task)
         return [CallNodeHit(c, v, tuple(sorted(tasks[c]))) for c, v in nodes]
+
+
+def _log_schema_created() -> None:
+    """The line upstream redun logs when it creates a repository's schema."""
+    import logging
+
+    logging.getLogger("redun").info(f"Upgrading db from version -1.0 to {LATEST}...")

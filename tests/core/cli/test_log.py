@@ -239,3 +239,36 @@ def test_a_running_execution_and_job_show_as_run(tmp_path):
     assert listing[2].startswith("Exec cccccccc [ RUN  ] ")
     detail = run(config_dir, "log", "-")
     assert "Job jccccccc [ RUN  ] " in detail
+
+
+def test_tasks_are_listed_in_the_order_they_were_recorded(tmp_path):
+    """As upstream lists them (stored order), not in hash order: five tasks started in
+    one wave (so recorded in one batch) are listed in the order they were called."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    names = ["e", "b", "d", "a", "c"]
+    source = "from redun import task\nredun_namespace = 'order'\n"
+    for name in names:
+        source += f"@task()\ndef {name}() -> str:\n    return {name!r}\n"
+    source += f"@task()\ndef main() -> list:\n    return [{', '.join(n + '()' for n in names)}]\n"
+    (tmp_path / "wf.py").write_text(source)
+    spec = importlib.util.spec_from_file_location("order_wf", tmp_path / "wf.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    hashes = [getattr(module, name).hash for name in names]
+    assert hashes != sorted(hashes), "the call order must differ from hash order"
+
+    def redun(*args: str) -> str:
+        return subprocess.run(
+            [sys.executable, "-m", "redun.cli.main", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    redun("run", "wf.py", "main")
+    listed = [word for word in redun("log", "--task").split() if word.startswith("order.")]
+    assert listed == ["order.main"] + [f"order.{name}" for name in names]

@@ -30,6 +30,8 @@ UPDATE_FROM = sqlite3.sqlite_version_info >= (3, 33, 0)
 
 _Plan = tuple[str, str, int, Callable[[dict], tuple]]
 _first = itemgetter(0)
+# Listed by `redun log --value/--task`, `redun tag list`, ... in stored (rowid) order.
+RECORDING_ORDER = frozenset({"value", "task", "tag", "handle", "execution"})
 _plans: dict[tuple[str, tuple[str, ...]], _Plan] = {}
 
 
@@ -88,14 +90,17 @@ def insert_statements(
 ) -> Iterator[tuple[str, list[Any]]]:
     """Idempotent multi-row inserts of ``rows`` (columns a row leaves out take defaults).
 
-    Rows go in key order (every table's first column leads its primary key): job ids and
-    hashes are random, and visiting index pages in order rather than at random cut a
-    5,000-job insert by ~30%. The sort is stable, so the first of duplicate rows still
-    wins; SQLite does not check foreign keys, so parents need not come first.
+    Rows of most tables go in key order (every table's first column leads its primary
+    key): job ids and hashes are random, and visiting index pages in order rather than
+    at random cut a 5,000-job insert by ~30%. The sort is stable, so the first of
+    duplicate rows still wins; SQLite does not check foreign keys, so parents need not
+    come first. Tables that commands list in stored order (values, tasks, tags, as
+    upstream redun lists them: in the order they were recorded) keep recording order.
     """
     head, marks, width, to_tuple = _plan(table_name, tuple(rows[0]))
     tuples = [to_tuple(row) for row in rows]
-    tuples.sort(key=_first)
+    if table_name not in RECORDING_ORDER:
+        tuples.sort(key=_first)
     return multi_row(head, marks, tuples, width, limit)
 
 

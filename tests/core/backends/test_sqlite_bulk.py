@@ -17,6 +17,11 @@ from redun.backends.records import (
 )
 
 
+def _tables(path, names: tuple[str, ...]) -> list[list[tuple]]:
+    with sqlite3.connect(path) as conn:
+        return [conn.execute(f"SELECT * FROM {name} ORDER BY 1").fetchall() for name in names]
+
+
 def _stored(path, rows, fast: bool) -> list[list[tuple]]:
     backend = RedunBackendDb(f"sqlite:///{path}")
     backend.load()
@@ -25,11 +30,7 @@ def _stored(path, rows, fast: bool) -> list[list[tuple]]:
     backend.write(rows)
     backend.flush()
     backend.close()
-    with sqlite3.connect(path) as conn:
-        return [
-            conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in ("value", "task", "execution", "job", "tag")
-        ]
+    return _tables(path, ("value", "task", "execution", "job", "tag"))
 
 
 def test_fast_path_matches_sqlalchemy(tmp_path):
@@ -85,11 +86,7 @@ def _stored_direct(path, rows) -> list[list[tuple]]:
     backend.flush()
     assert backend.get_evaluations(["nope"]) == {}
     backend.close()
-    with sqlite3.connect(path) as conn:
-        return [
-            conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in ("value", "task", "execution", "job", "tag")
-        ]
+    return _tables(path, ("value", "task", "execution", "job", "tag"))
 
 
 def test_direct_path_matches_sqlalchemy(tmp_path):
@@ -131,11 +128,7 @@ def _stored_in_two_batches(path, first, second, direct: bool) -> list[list[tuple
         backend.write(rows)
         backend.flush()  # separate commits: the ends are updates of committed rows
     backend.close()
-    with sqlite3.connect(path) as conn:
-        return [
-            conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in ("value", "task", "execution", "job")
-        ]
+    return _tables(path, ("value", "task", "execution", "job"))
 
 
 @pytest.mark.parametrize("update_from", [True, False])

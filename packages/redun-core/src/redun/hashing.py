@@ -180,14 +180,5 @@ def hash_call_node(
 
 
 def hash_argument(call_hash: str, position: int | None, key: str | None, value_hash: str) -> str:
-    """The id of one recorded argument row of a call node:
-    ``hash_struct(["Argument", call_hash, str(position), str(key), value_hash])``."""
-    data = (
-        b"l8:Argument"
-        + _bstr(call_hash)
-        + _bstr(str(position))
-        + _bstr(str(key))
-        + _bstr(value_hash)
-        + b"e"
-    )
-    return hashlib.sha512(data).hexdigest()[:HASH_LENGTH]
+    """The id of one recorded argument row of a call node."""
+    return hash_strings(["Argument", call_hash, str(position), str(key), value_hash])

@@ -157,7 +157,7 @@ class CacheChecker:
             )
         else:
             hashes = f"eval_hash={job.eval_hash[:8]}, call_hash=None"
-        scheduler._job_line(f"Cached Job {job.id[:8]}:  {_call(job)} ({hashes})")
+        scheduler._job_line(f"Cached Job {job.id[:8]}:  {format_job_call(job)} ({hashes})")
         scheduler.report.cached(job)
         if kind == CacheResult.ULTIMATE:
             scheduler._finish_job(job, value, call_hash=call_hash)
@@ -168,9 +168,6 @@ class CacheChecker:
             )
         else:
             scheduler._resolve_result(job, value)
-
-
-_call = format_job_call
 
 
 def _is_valid(registry: Any, value: Any) -> bool:

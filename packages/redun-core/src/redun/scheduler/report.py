@@ -191,11 +191,12 @@ class StatusReport:
             rows.append((name, [counts[s] for s in STATUSES] + [sum(counts.values())]))
         return [("ALL", [total[s] for s in STATUSES] + [sum(total.values())]), *rows]
 
-    def log(self, logger: logging.Logger) -> None:
+    def lines(self) -> list[str]:
+        """The end-of-run table with upstream's blank lines around it (none if no jobs)."""
         if not self.counts:
-            return
-        logger.info("")
-        for line in format_status_table(self.counts, datetime.now()):
+            return []
+        return ["", *format_status_table(self.counts, datetime.now()), "", ""]
+
+    def log(self, logger: logging.Logger) -> None:
+        for line in self.lines():
             logger.info(line)
-        logger.info("")
-        logger.info("")

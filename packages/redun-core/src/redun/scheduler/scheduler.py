@@ -23,13 +23,14 @@ from redun.scheduler.caching import CacheChecker
 from redun.scheduler.current import get_current_scheduler, set_current_scheduler
 from redun.scheduler.errors import DryRunResult, ErrorValue, Traceback
 from redun.scheduler.evaluation import Evaluator, iter_task_expressions
+from redun.scheduler.failure_log import failure_lines
 from redun.scheduler.job import Execution, Job
 from redun.scheduler.job_lines import job_line_writer
 from redun.scheduler.jobs import JobRunner
 from redun.scheduler.limits import Limits
 from redun.scheduler.live import LiveStatus
 from redun.scheduler.recording import Recorder, utcnow
-from redun.scheduler.report import StatusReport, format_job_call, format_job_frame
+from redun.scheduler.report import StatusReport
 from redun.scheduler.report import trim as _trim
 from redun.scheduler.root import needs_root_task, root_task
 from redun.task import get_task_registry
@@ -346,14 +347,7 @@ class Scheduler(JobRunner):
 
     def get_job_status_report(self) -> list[str]:
         """The per-task status table of the current (or last) execution, as lines."""
-        lines: list[str] = []
-
-        class _Collect:
-            def info(self, message: str) -> None:
-                lines.append(message)
-
-        self.report.log(_Collect())  # type: ignore[arg-type]
-        return lines
+        return self.report.lines()
 
     def log(self, *messages: Any, level: int = logging.INFO, **_: Any) -> None:
         """Log through redun's logger (upstream API used by custom executors and tasks)."""
@@ -434,35 +428,8 @@ class Scheduler(JobRunner):
 
     # -- failure reporting ----------------------------------------------------------------
     def _log_failure(self, error: BaseException) -> None:
-        failed_ids = {job.id for job in self._failed}
-        leaves = [
-            job for job in self._failed if not any(c.id in failed_ids for c in job.child_jobs)
-        ]
-        if len(leaves) > 1:
-            self.logger.error(f"*** {len(leaves)} jobs failed:")
-            for job in leaves:
-                job_error = getattr(job, "result", None)
-                self.logger.error(f"***   Job {job.id[:8]}: {format_job_call(job)}: {job_error!r}")
-        self.logger.error("*** Execution failed. Traceback (most recent task last):")
-        for job in self._failure_chain():
-            for line in format_job_frame(job):
-                self.logger.error(line)
-        trace = getattr(error, "__redun_traceback__", None)
-        if trace is not None:
-            for line in trace.format():
-                for part in str(line).rstrip("\n").split("\n"):
-                    self.logger.error(part)
-        self.logger.error(f"{type(error).__name__}: {error}")
-
-    def _failure_chain(self) -> list[Job]:
-        if not self._failed:
-            return []
-        chain = []
-        job: Job | None = self._failed[0]
-        while job is not None:
-            chain.append(job)
-            job = job.parent_job
-        return list(reversed(chain))
+        for line in failure_lines(self._failed, error):
+            self.logger.error(line)
 
     def _execution_tags(self, root: Job, tags: Any) -> list[tuple[str, Any]]:
         import getpass

@@ -40,7 +40,7 @@ LOCAL: dict[str, list[str]] = {
     ],
     "custom_executor_config": ["{redun} run workflow.py main"],
     "custom_values": [
-        "{redun} run workflow.py main -- --user '{{\"id\": 10, \"name\": \"Alice\"}}'",
+        '{redun} run workflow.py main -- --user \'{{"id": 10, "name": "Alice"}}\'',
     ],
     "debugging": [
         "{redun} run workflow.py main",

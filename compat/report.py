@@ -46,8 +46,15 @@ def ensure_upstream_venv(path: Path) -> Path:
     )
     if probe.returncode != 0:
         subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", f"redun=={UPSTREAM_VERSION}",
-             *SUITE_DEPS],
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                f"redun=={UPSTREAM_VERSION}",
+                *SUITE_DEPS,
+            ],
             check=True,
         )
     return path / "bin"
@@ -66,7 +73,8 @@ def suite_report(args: argparse.Namespace, upstream_bin: Path) -> None:
         make_imports_tolerant(ours_tests)
         upstream_tests = extract_tests(dist, scratch / "upstream")
         files = sorted(
-            p.name for p in ours_tests.glob("test_*.py")
+            p.name
+            for p in ours_tests.glob("test_*.py")
             if (args.files is None or p.name in args.files)
         )
         in_scope = [f for f in files if f not in CLOUD_FILES]
@@ -115,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--upstream-src", type=Path, help="a checkout of upstream's repository")
     parser.add_argument(
-        "--upstream-venv", type=Path, default=HERE.parent / "benchmarks" / ".venv-upstream",
+        "--upstream-venv",
+        type=Path,
+        default=HERE.parent / "benchmarks" / ".venv-upstream",
         help="venv with upstream redun (created if missing)",
     )
     parser.add_argument("--only", choices=["tests", "examples"])

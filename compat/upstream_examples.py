@@ -74,13 +74,17 @@ def _run_steps(src: Path, engine_bin: Path, commands: list[str], timeout: float)
         env["PYTHONPATH"] = str(copy)
         steps = []
         for template in commands:
-            command = template.format(
-                python=engine_bin / "python", redun=engine_bin / "redun"
-            )
+            command = template.format(python=engine_bin / "python", redun=engine_bin / "redun")
             try:
                 proc = subprocess.run(
-                    command, shell=True, cwd=copy, env=env, capture_output=True,
-                    text=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                    command,
+                    shell=True,
+                    cwd=copy,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    timeout=timeout,
+                    stdin=subprocess.DEVNULL,
                 )
                 code, out, err = proc.returncode, proc.stdout, proc.stderr
             except subprocess.TimeoutExpired as exc:
@@ -92,8 +96,9 @@ def _run_steps(src: Path, engine_bin: Path, commands: list[str], timeout: float)
                     code=code,
                     stdout=mask(out, root).strip(),
                     job_lines=[" ".join(m.groups()) for m in _JOB_LINE.finditer(err)],
-                    stderr_tail=mask(err, root).strip().splitlines()[-1:] and
-                    mask(err, root).strip().splitlines()[-1] or "",
+                    stderr_tail=mask(err, root).strip().splitlines()[-1:]
+                    and mask(err, root).strip().splitlines()[-1]
+                    or "",
                 )
             )
         return steps
@@ -126,17 +131,25 @@ def print_examples(results: list[ExampleResult], verbose: bool) -> None:
         if verdict != "same" or verbose:
             for a, b in zip(result.steps["ours"], result.steps["upstream"]):
                 if (a.code, a.stdout, sorted(a.job_lines)) == (
-                    b.code, b.stdout, sorted(b.job_lines)
+                    b.code,
+                    b.stdout,
+                    sorted(b.job_lines),
                 ) and not verbose:
                     continue
                 print(f"    $ {a.command}")
-                print(f"      ours:     exit {a.code}; out {a.stdout[:160]!r}; {a.stderr_tail[:160]}")
-                print(f"      upstream: exit {b.code}; out {b.stdout[:160]!r}; {b.stderr_tail[:160]}")
+                print(
+                    f"      ours:     exit {a.code}; out {a.stdout[:160]!r}; {a.stderr_tail[:160]}"
+                )
+                print(
+                    f"      upstream: exit {b.code}; out {b.stdout[:160]!r}; {b.stderr_tail[:160]}"
+                )
                 if sorted(a.job_lines) != sorted(b.job_lines):
                     print(f"      job lines ours:     {a.job_lines[:12]}")
                     print(f"      job lines upstream: {b.job_lines[:12]}")
     total = len(results)
-    print(f"\nexamples: {counts.get('same', 0)} same, "
-          f"{counts.get('same results, different job lines', 0)} same results with "
-          f"different job lines, {counts.get('DIFFERENT', 0)} different, of {total} run")
+    print(
+        f"\nexamples: {counts.get('same', 0)} same, "
+        f"{counts.get('same results, different job lines', 0)} same results with "
+        f"different job lines, {counts.get('DIFFERENT', 0)} different, of {total} run"
+    )
     print("not run here: " + ", ".join(f"{k} ({v})" for k, v in NEEDS_SERVICE.items()))

@@ -55,8 +55,17 @@ def fetch_dist(cache: Path) -> Path:
     found = sorted(cache.glob(f"redun-{UPSTREAM_VERSION}*"))
     if not found:
         subprocess.run(
-            [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-             "-d", str(cache), f"redun=={UPSTREAM_VERSION}"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "download",
+                "--quiet",
+                "--no-deps",
+                "-d",
+                str(cache),
+                f"redun=={UPSTREAM_VERSION}",
+            ],
             check=True,
         )
         found = sorted(cache.glob(f"redun-{UPSTREAM_VERSION}*"))
@@ -114,7 +123,9 @@ def make_imports_tolerant(tests_dir: Path) -> list[str]:
     for path in sorted(tests_dir.rglob("*.py")):
         tree = ast.parse(path.read_text())
         body: list[ast.stmt] = []
-        future = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__"]
+        future = [
+            n for n in tree.body if isinstance(n, ast.ImportFrom) and n.module == "__future__"
+        ]
         for node in tree.body:
             if node in future:
                 continue
@@ -132,20 +143,33 @@ def run_suite(
     """Run the given test files under ``python``; outcome per file per test id."""
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "junit.xml"
-        args = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-                f"--junitxml={report}"]
+        args = [
+            python,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            f"--junitxml={report}",
+        ]
         env = dict(os.environ)
         if shim_dir is not None:
-            env["PYTHONPATH"] = os.pathsep.join(
-                [str(shim_dir), env.get("PYTHONPATH", "")]
-            ).rstrip(os.pathsep)
+            env["PYTHONPATH"] = os.pathsep.join([str(shim_dir), env.get("PYTHONPATH", "")]).rstrip(
+                os.pathsep
+            )
             env["UPSTREAM_TESTS_ROOT"] = str(tests_dir.parent.parent)
             args += ["-p", "compat_shim"]
         args += [str(tests_dir / name) for name in files]
         try:
             subprocess.run(
-                args, cwd=tests_dir.parent.parent, env=env, timeout=timeout,
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                args,
+                cwd=tests_dir.parent.parent,
+                env=env,
+                timeout=timeout,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
         except subprocess.TimeoutExpired:
             pass

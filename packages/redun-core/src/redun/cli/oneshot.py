@@ -120,7 +120,8 @@ def _run_oneshot(
     import_path: tuple[str, ...],
 ) -> None:
     from redun.cli.args import format_task_help, format_task_info, parse_task_args
-    from redun.cli.script_import import add_import_path, find_task, import_script, list_tasks
+    from redun.cli.script_import import find_task, import_script, list_tasks
+    from redun.import_paths import add_import_path
     from redun.pickling import pickle_dumps
 
     if code:

@@ -18,6 +18,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 from redun.errors import RedunError, TaskNotFoundError, UsageError
+from redun.import_paths import add_import_path
 
 if TYPE_CHECKING:
     from redun.task import Task
@@ -36,14 +37,6 @@ def is_script_path(script: str) -> bool:
     either, and upstream redun draws the same line at ``.py``.
     """
     return script.endswith(".py") or os.sep in script or "/" in script
-
-
-def add_import_path(path: str) -> None:
-    """Put ``path`` first on ``sys.path`` (once), so imports resolve there before elsewhere."""
-    path = os.path.abspath(path)
-    if path in sys.path:
-        sys.path.remove(path)
-    sys.path.insert(0, path)
 
 
 def import_script(script: str) -> ModuleType:

@@ -7,7 +7,6 @@ from types import SimpleNamespace
 import pytest
 from redun import Handle
 from redun.backends.db import RedunBackendDb
-from redun.backends.db.handles import get_handle_validity, rollback_handle
 from redun.handle import handle_row, handle_rows, perform_rollbacks
 
 
@@ -48,37 +47,37 @@ def lineage(backend):
 
 
 def test_recorded_states_are_valid_and_unknown_ones_absent(backend, lineage):
-    found = get_handle_validity(backend, [lineage.init, lineage.b, "f" * 40])
+    found = backend.get_handle_validity([lineage.init, lineage.b, "f" * 40])
     assert found == {lineage.init: True, lineage.b: True}
 
 
 def test_validity_sees_rows_still_queued(backend):
     state = Ledger("ledger", "queued.db")
     backend.write(handle_rows(state))
-    assert get_handle_validity(backend, [state.get_hash()]) == {state.get_hash(): True}
+    assert backend.get_handle_validity([state.get_hash()]) == {state.get_hash(): True}
 
 
 def test_rollback_invalidates_every_descendant(backend, lineage):
-    invalid = rollback_handle(backend, lineage.fork, "ledger")
+    invalid = backend.rollback_handle(lineage.fork, "ledger")
     assert invalid == {lineage.a, lineage.a_fork, lineage.b, lineage.c}
-    validity = get_handle_validity(backend, [lineage.init, lineage.fork, lineage.other])
+    validity = backend.get_handle_validity([lineage.init, lineage.fork, lineage.other])
     assert validity == {lineage.init: True, lineage.fork: True, lineage.other: True}
 
 
 def test_rollback_spares_kept_states_and_what_grew_from_them(backend, lineage):
-    invalid = rollback_handle(backend, lineage.fork, "ledger", keep={lineage.a})
+    invalid = backend.rollback_handle(lineage.fork, "ledger", keep={lineage.a})
     assert invalid == {lineage.c}
 
 
 def test_rollback_only_walks_one_system(backend, lineage):
-    assert rollback_handle(backend, lineage.fork, "other") == set()
+    assert backend.rollback_handle(lineage.fork, "other") == set()
 
 
 def test_recording_a_state_again_makes_it_current(backend, lineage):
-    rollback_handle(backend, lineage.fork, "ledger")
+    backend.rollback_handle(lineage.fork, "ledger")
     backend.write([handle_row(lineage.handles["a"], [lineage.fork])])
     backend.flush()
-    validity = get_handle_validity(backend, [lineage.a, lineage.b])
+    validity = backend.get_handle_validity([lineage.a, lineage.b])
     assert validity == {lineage.a: True, lineage.b: False}
 
 

@@ -10,7 +10,6 @@ import sqlite3
 
 import pytest
 from redun import Handle, Scheduler, task
-from redun.backends.db.handles import get_handle_validity, rollback_handle
 from redun.handle import HandleError, merge_handles
 
 
@@ -153,9 +152,9 @@ def test_rerun_is_cached_and_leaves_the_system_alone(make_scheduler, workdir):
 def test_rolled_back_state_is_not_reused(make_scheduler, workdir):
     scheduler = make_scheduler()
     scheduler.run(main(DbHandle("items", "items.db")))
-    invalid = rollback_handle(scheduler.backend, MAIN_FORK, "items")
+    invalid = scheduler.backend.rollback_handle(MAIN_FORK, "items")
     assert {FIRST, SECOND} <= invalid
-    assert get_handle_validity(scheduler.backend, [FIRST, MAIN_FORK]) == {
+    assert scheduler.backend.get_handle_validity([FIRST, MAIN_FORK]) == {
         FIRST: False,
         MAIN_FORK: True,
     }

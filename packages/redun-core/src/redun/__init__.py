@@ -11,10 +11,10 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+from redun._version import __version__
 from redun.task import PartialTask, Task, get_task_registry, namespace, scheduler_task, task
 from redun.task.namespace import get_current_namespace
 
-__version__ = "0.1.0"
 version = __version__
 
 # name -> module that defines it (imported on first access).

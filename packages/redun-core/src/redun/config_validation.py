@@ -5,10 +5,20 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from redun.config import KEY_SECTIONS, NAMED_SECTIONS, Config, Section
-from redun.config_values import parse_bool, parse_float, parse_int
+from redun.config_values import (
+    KEY_SECTIONS,
+    NAMED_SECTIONS,
+    Section,
+    parse_bool,
+    parse_float,
+    parse_int,
+)
 from redun.errors import ConfigError
+
+if TYPE_CHECKING:
+    from redun.config import Config
 
 # Typed keys checked by validate_config: (section, key) -> parser.
 _TYPED_KEYS = {

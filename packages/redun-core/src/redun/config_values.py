@@ -1,7 +1,11 @@
-"""Parsing the string values of redun.ini, with one-line errors naming key and section."""
+"""The sections of redun.ini and the parsing of their string values.
+
+Errors are one line naming the key, section and file.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from redun.errors import ConfigError
@@ -57,4 +61,61 @@ def parse_choice(
     return str(value)
 
 
-__all__ = ["parse_bool", "parse_choice", "parse_float", "parse_int"]
+# Top-level sections that hold keys, and those that hold named sub-sections.
+KEY_SECTIONS = ("backend", "limits", "scheduler", "tags")
+NAMED_SECTIONS = ("executors", "federated_tasks", "repos")
+
+
+class Section(Mapping[str, str]):
+    """One read-only ``[section]`` of a config: its own keys plus those of ``[DEFAULT]``.
+
+    ``getint``/``getboolean``/``getfloat`` mirror configparser's section proxies (which
+    upstream code calls) but fail with a ConfigError naming the section and file.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        values: Mapping[str, str],
+        own_keys: frozenset[str] | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.name = name
+        self.source = source
+        self._values = dict(values)
+        self.own_keys = frozenset(self._values) if own_keys is None else own_keys
+
+    def __getitem__(self, key: str) -> str:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def __repr__(self) -> str:
+        return f"Section({self.name!r}, {self._values!r})"
+
+    def getint(self, key: str, default: int | None = None) -> int | None:
+        """The integer value of ``key``, or ``default`` when it is absent."""
+        return default if key not in self else parse_int(self[key], key, self.name, self.source)
+
+    def getfloat(self, key: str, default: float | None = None) -> float | None:
+        """The float value of ``key``, or ``default`` when it is absent."""
+        return default if key not in self else parse_float(self[key], key, self.name, self.source)
+
+    def getboolean(self, key: str, default: bool | None = None) -> bool | None:
+        """The boolean value of ``key`` (true/false, yes/no, on/off, 1/0), or ``default``."""
+        return default if key not in self else parse_bool(self[key], key, self.name, self.source)
+
+
+__all__ = [
+    "KEY_SECTIONS",
+    "NAMED_SECTIONS",
+    "Section",
+    "parse_bool",
+    "parse_choice",
+    "parse_float",
+    "parse_int",
+]

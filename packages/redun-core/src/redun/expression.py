@@ -14,14 +14,13 @@ from typing import Any, Generic, TypeVar
 
 from redun.hashing import hash_arguments, hash_bytes, hash_strings, hash_struct
 from redun.pickling import pickle_dumps
+from redun.task_registry import get_task_registry
 from redun.value import Value, get_type_registry
-from redun.value.nested import iter_nested_value
+from redun.value.nested import PLAIN_LEAF_TYPES, iter_nested_value
 
 Result = TypeVar("Result")
 
-_PLAIN_LEAVES = frozenset({int, str, float, bytes, bool, type(None)})
-# The task registry, bound on first use (redun.task imports this module).
-_task_registry: Any = None
+_task_registry = get_task_registry()
 # Most calls carry no call-time options: their part of the expression hash is a constant.
 _NO_OPTIONS_HASH = hash_bytes(pickle_dumps({}))
 # Shared by every expression without options or exports; never mutated (read only).
@@ -80,7 +79,7 @@ class Expression(Value, Generic[Result]):
         raise TypeError("Expressions of unknown length cannot be iterated.")
 
     def __await__(self) -> Any:
-        from redun.scheduler.eager import evaluate_eagerly
+        from redun.eager import evaluate_eagerly
 
         return evaluate_eagerly(self).__await__()
 
@@ -165,14 +164,9 @@ class TaskExpression(ApplyExpression[Result]):
         self.call_hash = None
 
     def is_valid(self) -> bool:
-        global _task_registry
-        if _task_registry is None:
-            from redun.task import get_task_registry
-
-            _task_registry = get_task_registry()
         if _task_registry.get(self.task_name) is None:
             return False
-        plain = _PLAIN_LEAVES
+        plain = PLAIN_LEAF_TYPES
         for arg in self.args:
             if type(arg) not in plain:
                 break

@@ -16,6 +16,7 @@ import weakref
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
+from redun.current import get_current_scheduler
 from redun.errors import RedunError
 from redun.hashing import hash_kwargs, hash_positional_args, hash_struct
 from redun.task import scheduler_task
@@ -215,13 +216,11 @@ class Handle(Value):
         if self.type_name != self.__handle__.class_name:
             # Serialized under another class name: the code it was made with is gone.
             return False
-        from redun.scheduler import get_current_scheduler
-
         scheduler = get_current_scheduler(required=False)
         if scheduler is None:
             return True
         handle_hash = self.__handle__.hash
-        return get_validity(scheduler.backend, [handle_hash]).get(handle_hash, False)
+        return get_validity(scheduler, [handle_hash]).get(handle_hash, False)
 
     def preprocess(self, preprocess_args: dict) -> Handle:
         """Fork on the way into a task; a keyed handle keeps its key (upstream's rule)."""
@@ -281,17 +280,19 @@ def handle_rows(handle: Handle) -> list[Row]:
     return rows
 
 
-def get_validity(backend: Any, hashes: Sequence[str]) -> dict[str, bool]:
-    """Validity of handle states by hash, asked of whatever backend the scheduler has."""
-    reader = getattr(backend, "get_handle_validity", None)
-    if reader is not None:
-        return reader(hashes)
-    if hasattr(backend, "transaction"):
-        from redun.backends.db.handles import get_handle_validity
+def get_validity(scheduler: Scheduler, hashes: Sequence[str]) -> dict[str, bool]:
+    """Validity of handle states by hash, asked of the scheduler's backend.
 
-        return get_handle_validity(backend, hashes)
-    # A backend that keeps no handle lineage cannot have rolled anything back.
-    return dict.fromkeys(hashes, True)
+    A state this run recorded a moment ago may still be among the scheduler's pending
+    rows: on a miss they go to the backend and it is asked again.
+    """
+    backend = scheduler.backend
+    found = backend.get_handle_validity(hashes)
+    missing = [handle_hash for handle_hash in hashes if handle_hash not in found]
+    if missing:
+        scheduler.recorder.flush_pending()
+        found.update(backend.get_handle_validity(missing))
+    return found
 
 
 # -- rollback ----------------------------------------------------------------------------
@@ -301,8 +302,6 @@ _execution_states: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDic
 
 
 def _note_states(*handles: Handle) -> None:
-    from redun.scheduler import get_current_scheduler
-
     scheduler = get_current_scheduler(required=False)
     execution = getattr(scheduler, "execution", None) if scheduler is not None else None
     if execution is None:
@@ -323,15 +322,13 @@ def perform_rollbacks(scheduler: Scheduler, job: Job) -> set[str]:
     handles = [
         value for value in iter_nested_value((job.args, job.kwargs)) if isinstance(value, Handle)
     ]
-    if not handles or not hasattr(scheduler.backend, "transaction"):
+    if not handles:
         return set()
-    from redun.backends.db.handles import rollback_handle
-
     keep = _execution_states.get(scheduler.execution, set()) if scheduler.execution else set()
     invalid: set[str] = set()
     for handle in handles:
         info = handle.__handle__
-        invalid |= rollback_handle(scheduler.backend, info.hash, info.fullname, keep)
+        invalid |= scheduler.backend.rollback_handle(info.hash, info.fullname, keep)
     return invalid
 
 

@@ -98,7 +98,7 @@ class RedunBackendPostgres(RedunBackendDb):
     def connect(self) -> Engine:
         """A pooled engine; ``redun.version`` is set on every session, as upstream does."""
         if self.engine is None:
-            from redun import __version__
+            from redun._version import __version__
             from sqlalchemy import create_engine
 
             self.engine = create_engine(

@@ -9,7 +9,7 @@ job; ``flush`` is the only synchronisation point.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
@@ -63,6 +63,22 @@ class RedunBackend(ABC):
     ) -> dict[str, Any] | None:
         """Why a call is not cached: ``{"reason": "new_task" | "new_args" | "new_call"}``."""
         return None
+
+    def get_handle_validity(self, handle_hashes: Sequence[str]) -> dict[str, bool]:
+        """Validity of recorded Handle states; a state never recorded is absent.
+
+        Rows queued by ``write`` count as recorded. The default suits a backend that keeps
+        no handle lineage: it never rolled anything back, so every state is valid.
+        """
+        return dict.fromkeys(handle_hashes, True)
+
+    def rollback_handle(
+        self, handle_hash: str, fullname: str, keep: Collection[str] = ()
+    ) -> set[str]:
+        """Mark every state of system ``fullname`` grown from ``handle_hash`` invalid, except
+        those in ``keep`` (and what grew from them); return the invalidated hashes. The
+        default keeps no lineage, so there is nothing to invalidate."""
+        return set()
 
     def get_db_version(self) -> Any:  # pragma: no cover - optional
         raise NotImplementedError

@@ -36,7 +36,7 @@ def _masked(db_uri: str) -> str:
 
 
 def _header() -> None:
-    from redun import __version__
+    from redun._version import __version__
 
     click.echo(f"redun :: version {__version__}")
     click.echo(f"config dir: {get_state().config_dir()}")

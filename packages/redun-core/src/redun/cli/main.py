@@ -81,7 +81,7 @@ def _plugin_commands() -> dict[str, click.Command]:
 
 
 def _version() -> str:
-    from redun import __version__
+    from redun._version import __version__
 
     return __version__
 

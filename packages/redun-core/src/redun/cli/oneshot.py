@@ -241,6 +241,6 @@ def _open(path: str, mode: str) -> IO[Any]:
 
 
 def _version() -> str:
-    from redun import __version__
+    from redun._version import __version__
 
     return __version__

@@ -266,7 +266,7 @@ def _check_uuid(execution_id: str) -> None:
 
 
 def _version() -> str:
-    from redun import __version__
+    from redun._version import __version__
 
     return __version__
 

@@ -14,10 +14,10 @@ import logging
 import os
 import threading
 from collections.abc import Mapping
-from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from redun.config import parse_choice
+from redun.current import set_current_job
 from redun.errors import ExecutorError
 from redun.executors.base import Executor
 from redun.executors.thread_workers import ThreadWorkers
@@ -34,21 +34,6 @@ OLD_MODES = {"threads": THREAD_MODE, "processes": PROCESS_MODE}
 START_METHODS = ("fork", "spawn", "forkserver")
 
 logger = logging.getLogger("redun.executors")
-
-# The job a worker thread is running, for code that needs its own job (async tasks).
-redun_scheduler_var: ContextVar[Scheduler] = ContextVar("redun_scheduler")
-redun_job_var: ContextVar[Job] = ContextVar("redun_job")
-
-
-def set_current_job(scheduler: Scheduler, job: Job) -> None:
-    """Record the scheduler and job the current thread (or task context) runs."""
-    redun_scheduler_var.set(scheduler)
-    redun_job_var.set(job)
-
-
-def get_current_job() -> tuple[Scheduler, Job]:
-    """The scheduler and job set by :func:`set_current_job` (LookupError outside a job)."""
-    return redun_scheduler_var.get(), redun_job_var.get()
 
 
 class LocalExecutor(Executor):

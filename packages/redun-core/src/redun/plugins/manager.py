@@ -185,7 +185,7 @@ def get_plugin_manager() -> PluginManager:
     if _manager is None:
         with _manager_lock:
             if _manager is None:
-                from redun import __version__
+                from redun._version import __version__
                 from redun.plugins import builtin
 
                 manager = PluginManager()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from redun.current import get_current_scheduler, set_current_scheduler
 from redun.errors import NoCurrentScheduler, SchedulerError
 from redun.handle import merge_handles
 from redun.promise import Promise
 from redun.scheduler.config import get_backend_from_config, setup_scheduler
 from redun.scheduler.control import apply_tags, catch, catch_all, cond, get_context, throw
-from redun.scheduler.current import get_current_scheduler, set_current_scheduler
 from redun.scheduler.errors import DryRunResult, ErrorValue, Frame, Traceback
 from redun.scheduler.job import Execution, Job
 from redun.scheduler.job_info import JobInfo

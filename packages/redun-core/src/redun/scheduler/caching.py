@@ -14,13 +14,12 @@ from redun.scheduler.evaluation import contains_expression
 from redun.scheduler.job import own_subtree
 from redun.scheduler.report import format_job_call
 from redun.task import CacheCheckValid, CacheResult
-from redun.value.nested import iter_nested_value
+from redun.value.nested import PLAIN_LEAF_TYPES, iter_nested_value
 
 if TYPE_CHECKING:
     from redun.scheduler.job import Job
     from redun.scheduler.scheduler import Scheduler
 
-_PLAIN = frozenset({int, str, float, bytes, bool, type(None)})
 # Cache hits settled between handoffs of their rows to the writer.
 HANDOFF_HITS = 1000
 
@@ -171,6 +170,6 @@ class CacheChecker:
 
 
 def _is_valid(registry: Any, value: Any) -> bool:
-    if type(value) in _PLAIN:
+    if type(value) in PLAIN_LEAF_TYPES:
         return True
     return all(registry.is_valid(item) for item in iter_nested_value(value))

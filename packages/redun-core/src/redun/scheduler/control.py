@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from redun.context_values import get_context_value
 from redun.expression import ValueExpression
 from redun.hashing import hash_eval
 from redun.promise import Promise
-from redun.scheduler.context_values import get_context_value
 from redun.task import CacheScope, scheduler_task, task
 
 if TYPE_CHECKING:

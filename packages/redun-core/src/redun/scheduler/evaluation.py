@@ -19,27 +19,27 @@ from redun.expression import (
     get_lazy_operation,
 )
 from redun.promise import Promise
-from redun.value.nested import dataclass_from_fields, is_namedtuple
+from redun.value.nested import PLAIN_LEAF_TYPES, dataclass_from_fields, is_namedtuple
 
 if TYPE_CHECKING:
     from redun.scheduler.job import Job
-
-_LEAF_TYPES = frozenset({int, str, float, bytes, bool, type(None)})
 
 
 def contains_expression(value: Any) -> bool:
     """Whether a nested value holds any expression to evaluate."""
     value_type = type(value)
-    if value_type in _LEAF_TYPES:
+    if value_type in PLAIN_LEAF_TYPES:
         return False
     if isinstance(value, Expression):
         return True
     if value_type is tuple or value_type is list:
-        return any(type(item) not in _LEAF_TYPES and contains_expression(item) for item in value)
+        return any(
+            type(item) not in PLAIN_LEAF_TYPES and contains_expression(item) for item in value
+        )
     if value_type is dict:
         for key, item in value.items():
-            if (type(item) not in _LEAF_TYPES and contains_expression(item)) or (
-                type(key) not in _LEAF_TYPES and contains_expression(key)
+            if (type(item) not in PLAIN_LEAF_TYPES and contains_expression(item)) or (
+                type(key) not in PLAIN_LEAF_TYPES and contains_expression(key)
             ):
                 return True
         return False
@@ -57,7 +57,7 @@ def iter_task_expressions(value: Any) -> list[TaskExpression]:
     while stack:
         item = stack.pop()
         item_type = type(item)
-        if item_type in _LEAF_TYPES:
+        if item_type in PLAIN_LEAF_TYPES:
             continue
         if isinstance(item, TaskExpression):
             found.append(item)
@@ -90,7 +90,7 @@ class Evaluator:
 
     def _eval(self, value: Any, parent_job: Job | None) -> Any:
         value_type = type(value)
-        if value_type in _LEAF_TYPES:
+        if value_type in PLAIN_LEAF_TYPES:
             return value
         if isinstance(value, TaskExpression):
             return self._eval_task_expression(value, parent_job)

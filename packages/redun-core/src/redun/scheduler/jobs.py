@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from redun.context_values import merge_dicts
 from redun.hashing import hash_arguments, hash_call_node, hash_eval_from_args_hash
 from redun.promise import Promise
-from redun.scheduler.context_values import merge_dicts
 from redun.scheduler.errors import ErrorValue, Traceback
 from redun.scheduler.evaluation import contains_expression, iter_task_expressions
 from redun.scheduler.job import own_subtree

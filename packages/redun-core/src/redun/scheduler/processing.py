@@ -10,30 +10,28 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from redun.value import Value
-from redun.value.nested import map_nested_value
+from redun.value.nested import PLAIN_LEAF_TYPES, map_nested_value
 
 if TYPE_CHECKING:
     from redun.scheduler.job import Job
     from redun.value import TypeRegistry
 
-_PLAIN = frozenset({int, str, float, bytes, bool, type(None)})
-
 
 def _has_values(value: Any) -> bool:
     value_type = type(value)
-    if value_type in _PLAIN:
+    if value_type in PLAIN_LEAF_TYPES:
         return False
     # Fast paths for the usual shapes: flat tuples/lists and dicts of plain values
     # (plain loops: a generator per call is measurable at one call per job).
     if value_type is tuple or value_type is list:
         for item in value:
-            if type(item) not in _PLAIN:
+            if type(item) not in PLAIN_LEAF_TYPES:
                 break
         else:
             return False
     elif value_type is dict:
         for item in value.values():
-            if type(item) not in _PLAIN:
+            if type(item) not in PLAIN_LEAF_TYPES:
                 break
         else:
             return False
@@ -43,7 +41,8 @@ def _has_values(value: Any) -> bool:
         from redun.value.nested import iter_nested_value
 
         return any(
-            isinstance(item, Value) or type(item) not in _PLAIN for item in iter_nested_value(value)
+            isinstance(item, Value) or type(item) not in PLAIN_LEAF_TYPES
+            for item in iter_nested_value(value)
         )
     return True
 
@@ -62,7 +61,7 @@ def preprocess_args(
 
     def process(value: Any) -> Any:
         nonlocal saw_handle
-        if type(value) in _PLAIN:
+        if type(value) in PLAIN_LEAF_TYPES:
             return value
         preprocess_args: dict = {}
         if getattr(value, "__handle__", None) is not None:

@@ -28,15 +28,13 @@ from redun.backends.records import (
 from redun.handle import Handle, handle_rows
 from redun.hashing import hash_argument, hash_tag
 from redun.value import Value
-from redun.value.nested import iter_nested_value
+from redun.value.nested import PLAIN_LEAF_TYPES, iter_nested_value
 
 if TYPE_CHECKING:
     from redun.backends.base import RedunBackend
     from redun.scheduler.job import Job
     from redun.task import Task
     from redun.value import TypeRegistry
-
-_PLAIN = frozenset({int, str, float, bytes, bool, type(None)})
 
 
 _EPOCH = datetime(1970, 1, 1)
@@ -86,7 +84,7 @@ class Recorder:
         """The hash of ``value`` and the rows (itself + nested Files) not yet recorded."""
         registry = self.registry
         value_type = type(value)
-        if value_type in _PLAIN:
+        if value_type in PLAIN_LEAF_TYPES:
             data = pickle.dumps(value, protocol=3)
             value_hash = value_hash or registry.get_hash(value, data)
             if value_hash in self._recorded_values:

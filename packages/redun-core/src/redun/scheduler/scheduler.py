@@ -16,11 +16,11 @@ import sys
 import time
 from typing import Any
 
+from redun.current import get_current_scheduler, set_current_scheduler
 from redun.expression import SchedulerExpression, TaskExpression, quote
 from redun.log_output import ensure_log_output, flush_log_output
 from redun.promise import Promise
 from redun.scheduler.caching import CacheChecker
-from redun.scheduler.current import get_current_scheduler, set_current_scheduler
 from redun.scheduler.errors import DryRunResult, ErrorValue, Traceback
 from redun.scheduler.evaluation import Evaluator, iter_task_expressions
 from redun.scheduler.failure_log import failure_lines
@@ -200,8 +200,8 @@ class Scheduler(JobRunner):
         """Context from redun.ini (``context`` / ``context_file``), then ``run(context=)``."""
         import json
 
+        from redun.context_values import merge_dicts
         from redun.errors import ConfigError
-        from redun.scheduler.context_values import merge_dicts
 
         section = dict(self.config.get("scheduler", {}) or {})
         layers: list[dict] = []
@@ -435,7 +435,7 @@ class Scheduler(JobRunner):
         import getpass
         import os
 
-        from redun import __version__
+        from redun._version import __version__
 
         defaults: list[tuple[str, Any]] = [("redun.version", __version__)]
         try:

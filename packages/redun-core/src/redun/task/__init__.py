@@ -6,9 +6,9 @@ from redun.hashing import hash_arguments, hash_eval
 from redun.task.decorator import scheduler_task, task
 from redun.task.namespace import compute_namespace, get_current_namespace, namespace
 from redun.task.options import CacheCheckValid, CacheResult, CacheScope
-from redun.task.registry import TaskRegistry, get_task_registry, split_task_fullname
 from redun.task.source import get_func_source
 from redun.task.task import PartialTask, SchedulerTask, Task, get_tuple_type_length, undefined_task
+from redun.task_registry import TaskRegistry, get_task_registry, split_task_fullname
 
 hash_args_eval = hash_eval
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar, overload
 
-from redun.task.registry import get_task_registry
 from redun.task.task import SchedulerTask, Task
+from redun.task_registry import get_task_registry
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -17,8 +17,8 @@ from redun.expression import SchedulerExpression, TaskExpression
 from redun.hashing import hash_arguments, hash_struct
 from redun.task.namespace import compute_namespace
 from redun.task.options import CacheCheckValid, CacheScope
-from redun.task.registry import get_task_registry
 from redun.task.source import get_func_source
+from redun.task_registry import get_task_registry
 from redun.value import Value, get_type_registry
 
 P = ParamSpec("P")
@@ -250,7 +250,7 @@ class Task(Value, Generic[P, R]):
 
     def update_context(self, context: dict | None = None, **kwargs: Any) -> Task[P, R]:
         """Override context variables for this call's subtree."""
-        from redun.scheduler.context_values import merge_dicts
+        from redun.context_values import merge_dicts
 
         previous = self._task_options_override.get("_context_override", {})
         return self.options(_context_override=merge_dicts([previous, context or {}, kwargs]))

@@ -11,6 +11,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 _SEQUENCE_TYPES = (list, tuple, set)
+# Leaves that hold no Value: always valid, never staged, nothing nested to look into.
+# The one definition every fast path (validity, pre/postprocessing, recording) uses.
+PLAIN_LEAF_TYPES: frozenset[type] = frozenset({int, str, float, bytes, bool, type(None)})
 
 
 def is_namedtuple(value: Any) -> bool:

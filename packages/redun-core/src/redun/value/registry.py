@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from redun.hashing import hash_tag_bytes
 from redun.pickling import pickle_dumps, pickle_loads
-from redun.value.nested import iter_nested_value
+from redun.value.nested import PLAIN_LEAF_TYPES, iter_nested_value
 
 if TYPE_CHECKING:
     from redun.value.base import ProxyValue, Value
@@ -185,8 +185,9 @@ def _plugin_value_type(type_name: str) -> type | None:
         return None
 
 
-# Leaf builtins whose hash is the pickle hash unless someone registers a proxy for them.
-_PLAIN_TYPES = frozenset({int, str, float, bytes, _NoneType})
+# Leaf builtins whose hash is the pickle hash unless someone registers a proxy for them:
+# the plain leaves less bool, which has its own proxy (``Bool``).
+_PLAIN_TYPES = PLAIN_LEAF_TYPES - {bool}
 # Stored as plain pickles unless a proxy claims the type (their args and results are the
 # bulk of what a cached rerun loads, e.g. every TaskExpression's args tuple).
 _PLAIN_TYPE_NAMES: dict[str, type] = {

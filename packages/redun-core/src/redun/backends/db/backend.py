@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -299,6 +299,18 @@ class RedunBackendDb(RedunBackend):
         from redun.backends.db.explain import explain_cache_miss
 
         return explain_cache_miss(self, name, namespace, task_hash, args_hash)
+
+    def get_handle_validity(self, handle_hashes: Sequence[str]) -> dict[str, bool]:
+        from redun.backends.db.handles import get_handle_validity
+
+        return get_handle_validity(self, handle_hashes)
+
+    def rollback_handle(
+        self, handle_hash: str, fullname: str, keep: Collection[str] = ()
+    ) -> set[str]:
+        from redun.backends.db.handles import rollback_handle
+
+        return rollback_handle(self, handle_hash, fullname, keep)
 
     def get_existing_call_nodes(self, call_hashes: Sequence[str]) -> set[str]:
         if self._direct is not None:

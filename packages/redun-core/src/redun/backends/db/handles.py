@@ -35,18 +35,13 @@ def _read_validity(conn: Connection, hashes: Sequence[str]) -> dict[str, bool]:
 def get_handle_validity(backend: RedunBackendDb, hashes: Sequence[str]) -> dict[str, bool]:
     """Validity of recorded handle states; a state never recorded is absent (invalid).
 
-    A miss flushes the write-behind queue and looks again, so a state this process
-    recorded a moment ago is found.
+    A miss flushes the backend's write-behind queue and looks again, so a state this
+    process handed to the backend a moment ago is found.
     """
     with backend.transaction() as conn:
         found = _read_validity(conn, hashes)
     missing = [handle_hash for handle_hash in hashes if handle_hash not in found]
     if missing:
-        from redun.scheduler.current import get_current_scheduler
-
-        scheduler = get_current_scheduler(required=False)
-        if scheduler is not None:
-            scheduler.recorder.flush_pending()
         backend.flush()
         with backend.transaction() as conn:
             found.update(_read_validity(conn, missing))

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from redun.current import get_current_job
+
 
 def evaluate_eagerly(expr: Any) -> asyncio.Future:
     """A future (on the running event loop) of ``expr``'s value, computed by the scheduler."""
-    from redun.executors.local import get_current_job
-
     try:
         scheduler, job = get_current_job()
     except LookupError as error:

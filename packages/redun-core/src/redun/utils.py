@@ -17,7 +17,7 @@ _EXPORTS = {
     "json_dumps": "redun.hashing",
     "iter_nested_value": "redun.value.nested",
     "map_nested_value": "redun.value.nested",
-    "merge_dicts": "redun.scheduler.context_values",
+    "merge_dicts": "redun.context_values",
     "get_func_source": "redun.source",
     "str2bool": "redun.text_format",
     "trim_string": "redun.text_format",

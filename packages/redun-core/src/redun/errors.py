@@ -32,6 +32,16 @@ class ExecutorError(RedunError):
     """An executor could not be built or could not run a job."""
 
 
+class RemoteJobError(ExecutorError):
+    """A remote job (AWS Batch, Spark, Glue) failed without the task raising: the
+    service's reason (killed for memory, image missing, host lost too often) is the
+    message, and the job's log tail travels with it as its traceback."""
+
+
+class RemoteJobTimeoutError(RemoteJobError):
+    """A remote job ran past its ``timeout`` and the service stopped it."""
+
+
 class FileSystemError(RedunError):
     """A file system operation failed or no file system serves a URL."""
 

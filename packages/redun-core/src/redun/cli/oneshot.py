@@ -59,6 +59,7 @@ class OneshotFailed(RedunError):
 @click.option("--array-job", is_flag=True, help="Run this process's rank of an array job.")
 @click.option("--array-rank-env", metavar="VAR", help="Environment variable holding the rank.")
 @click.option("-p", "--import-path", multiple=True, metavar="PATH", help="Extra import path.")
+@click.option("--script", is_flag=True, help="TASK is a script task: run the script it returns.")
 def oneshot_command(
     module_name: str,
     task_name: str,
@@ -71,6 +72,7 @@ def oneshot_command(
     array_job: bool,
     array_rank_env: str | None,
     import_path: tuple[str, ...],
+    script: bool = False,
 ) -> None:
     """Run TASK's body from MODULE once: read arguments, write the result or the error."""
     from redun.cli.run import configure_cli_logging
@@ -96,6 +98,7 @@ def oneshot_command(
             output_path=_ranked_path(output_path, rank, "--output") if output_path else None,
             rank=rank,
             import_path=import_path,
+            script=script,
         )
     except RedunError:
         raise
@@ -118,6 +121,7 @@ def _run_oneshot(
     output_path: str | None,
     rank: int | None,
     import_path: tuple[str, ...],
+    script: bool = False,
 ) -> None:
     from redun.cli.args import format_task_help, format_task_info, parse_task_args
     from redun.cli.script_import import find_task, import_script, list_tasks
@@ -156,7 +160,13 @@ def _run_oneshot(
             return
         os.remove(output_path)
 
-    result = task.func(*args, **kwargs)
+    if script:
+        # A script task's body returns its script; the result is what the script prints.
+        from redun.scripting import exec_script, get_task_command
+
+        result = exec_script(get_task_command(task, args, kwargs))
+    else:
+        result = task.func(*args, **kwargs)
     if output_path:
         with _open(output_path, "wb") as out:
             out.write(pickle_dumps(result))
@@ -237,6 +247,8 @@ def _open(path: str, mode: str) -> IO[Any]:
         except ImportError:
             raise UsageError(f"cannot open '{path}': no file system for remote URLs") from None
         return open_file(path, mode)
+    if "w" in mode:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
     return open(path, mode)
 
 

@@ -94,6 +94,14 @@ class Executor(ABC):
         """Release resources and join workers. Idempotent."""
         return None
 
+    def interrupt(self) -> None:
+        """The user pressed Ctrl-C once: stop starting work; the scheduler calls this once.
+
+        Local executors need nothing (their jobs die with the process). Remote executors
+        detach from or terminate the jobs they submitted (their ``on_interrupt`` key).
+        """
+        return None
+
     @abstractmethod
     def submit(self, job: Job) -> None:
         """Start running ``job``; report its outcome through the scheduler's callbacks."""

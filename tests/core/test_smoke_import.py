@@ -4,11 +4,25 @@ import sys
 
 def test_import_redun_is_light():
     code = (
-        "import sys, redun; heavy = [m for m in ('sqlalchemy', 'alembic', 'boto3', 'pyspark',"
-        " 'psycopg', 'textual', 'click', 'rich') if m in sys.modules]; print(','.join(heavy))"
+        "import sys, redun; heavy = [m for m in ('sqlalchemy', 'alembic', 'boto3', 'botocore',"
+        " 'pyspark', 'psycopg', 'textual', 'click', 'rich') if m in sys.modules];"
+        " print(','.join(heavy))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_redun_help_imports_no_plugin_dependency():
+    """Whatever plugins are installed, ``redun --help`` pays for none of them."""
+    code = (
+        "import sys\nfrom redun.cli.main import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = ('boto3', 'botocore', 'pyspark', 'psycopg', 'sqlalchemy', 'textual')\n"
+        "print(','.join(m for m in heavy if m in sys.modules), file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "Usage: redun" in out.stdout
+    assert out.stderr.strip() == ""
 
 
 def test_redun_run_does_not_import_the_orm(tmp_path):

@@ -36,6 +36,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "viz": "redun.cli.viz:viz_command",
     "launch": "redun.cli.launch:launch_command",
     "fs": "redun.cli.fs:fs_command",
+    "repl": "redun.cli.repl:repl_command",
 }
 
 

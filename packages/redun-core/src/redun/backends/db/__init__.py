@@ -16,6 +16,7 @@ _EXPORTS = {
     "TagEntity": "redun.backends.db.types",
     "DateTimeUTC": "redun.backends.db.types",
     "JSON": "redun.backends.db.types",
+    "RedunSession": "redun.backends.db.session",
 }
 _MODELS = [
     "Base",

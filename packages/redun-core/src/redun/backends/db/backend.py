@@ -84,6 +84,21 @@ class RedunBackendDb(RedunBackend):
         self._loaded = False
         # The SQLite fast path (sqlite_direct): set when a run needs no SQLAlchemy.
         self._direct: Any = None
+        self._session: Any = None
+
+    @property
+    def session(self) -> Any:
+        """An ORM session (``RedunSession``) for querying this repository from Python.
+
+        Opened on first use, after the writer has flushed what this process recorded.
+        """
+        if self._session is None:
+            from redun.backends.db.session import open_session
+
+            self._session = open_session(self)
+        else:
+            self.flush()
+        return self._session
 
     @property
     def where(self) -> str:
@@ -262,6 +277,9 @@ class RedunBackendDb(RedunBackend):
     def close(self) -> None:
         """Flush and stop the writer, then release connections. Idempotent."""
         writer, self._writer = self._writer, None
+        session, self._session = self._session, None
+        if session is not None:
+            session.close()
         try:
             if writer is not None:
                 writer.close()

@@ -153,6 +153,7 @@ def run_suite(
             "-o",
             "addopts=",
             f"--junitxml={report}",
+            "--continue-on-collection-errors",
         ]
         env = dict(os.environ)
         if shim_dir is not None:

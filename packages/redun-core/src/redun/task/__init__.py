@@ -8,6 +8,7 @@ from redun.task.namespace import compute_namespace, get_current_namespace, names
 from redun.task.options import CacheCheckValid, CacheResult, CacheScope
 from redun.task.source import get_func_source
 from redun.task.task import PartialTask, SchedulerTask, Task, get_tuple_type_length, undefined_task
+from redun.task.wrapping import wraps_task
 from redun.task_registry import TaskRegistry, get_task_registry, split_task_fullname
 
 hash_args_eval = hash_eval
@@ -33,4 +34,5 @@ __all__ = [
     "split_task_fullname",
     "task",
     "undefined_task",
+    "wraps_task",
 ]

@@ -65,6 +65,19 @@ class JobRunner:
         exported: dict = (parent.options.get("_exported") or {}) if parent else {}
         if exported or expr._options:
             options = {**options, **exported, **expr._options}
+        if task.has_lazy_options or (expr._options and contains_expression(expr._options)):
+            # Options given as expressions are evaluated first, as the parent sees them.
+            self.evaluator.evaluate(options, parent).then(
+                lambda evaluated: self._configure_job(job, evaluated, exported),
+                lambda error: self._fail_job(job, error, None),
+            )
+            return
+        self._configure_job(job, options, exported)
+
+    def _configure_job(self, job: Job, options: dict, exported: dict) -> None:
+        expr = job.expr
+        task = job.task
+        parent = job.parent_job
         export_keys = task._export_options | expr._export_options
         if export_keys:
             exported = {**exported, **{k: options[k] for k in export_keys if k in options}}

@@ -13,13 +13,14 @@ import typing
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar, cast, overload
 
-from redun.expression import SchedulerExpression, TaskExpression
+from redun.expression import Expression, SchedulerExpression, TaskExpression
 from redun.hashing import hash_arguments, hash_struct
 from redun.task.namespace import compute_namespace
 from redun.task.options import CacheCheckValid, CacheScope
 from redun.task.source import get_func_source
 from redun.task_registry import get_task_registry
 from redun.value import Value, get_type_registry
+from redun.value.nested import iter_nested_value
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -31,6 +32,12 @@ _NAMESPACE = re.compile(r"^[A-Za-z_][A-Za-z_0-9.]*$")
 
 def undefined_task(fullname: str, *args: Any, **kwargs: Any) -> None:
     raise ValueError(f"Task {fullname} is undefined.")
+
+
+def _has_expression(options: dict) -> bool:
+    return bool(options) and any(
+        isinstance(item, Expression) for item in iter_nested_value(list(options.values()))
+    )
 
 
 def get_tuple_type_length(tuple_type: Any) -> int | None:
@@ -84,6 +91,11 @@ class Task(Value, Generic[P, R]):
         self._export_options: set[str] = set(export_options or ())
         self._signature: inspect.Signature | None = None
         self._hash_includes = hash_includes
+        # Options given as expressions (``executor=get_context(...)``) are evaluated by
+        # the scheduler before each job starts; decided once here, off the per-job path.
+        self.has_lazy_options = _has_expression(self._task_options_base) or _has_expression(
+            self._task_options_override
+        )
         # Hash before validating: upstream hashes the options as given (e.g. ``cache``
         # before it becomes ``cache_scope``), and hashes must stay byte-compatible.
         self.recompute_hash()
@@ -336,6 +348,9 @@ class Task(Value, Generic[P, R]):
             self.source = ""
             self._hash_includes = None
         self._signature = None
+        self.has_lazy_options = _has_expression(self._task_options_base) or _has_expression(
+            self._task_options_override
+        )
         self._validate()
 
 

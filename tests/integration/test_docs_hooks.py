@@ -1,4 +1,4 @@
-"""docs/hooks.md and redun.plugins.hookspecs describe the same hooks.
+"""docs/extending/hooks.md and redun.plugins.hookspecs describe the same hooks.
 
 Plugin authors read the page, pluggy enforces the module; when they drift, a plugin
 written from the page fails to register. Each hook is a ``## `name(args)` `` heading.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from redun.plugins import hookspecs
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "extending"
 HEADING = re.compile(r"^#{2,3} `(redun_\w+)\(([^)]*)\)`\s*$", re.MULTILINE)
 MENTION = re.compile(r"\b(redun_[a-z_]+)\(")
 
@@ -21,7 +21,7 @@ def documented_hooks(text: str) -> dict[str, list[str]]:
     """Hook name -> argument names, from the ``## `redun_x(a, b)` `` headings of a page."""
     hooks: dict[str, list[str]] = {}
     for name, args in HEADING.findall(text):
-        assert name not in hooks, f"docs/hooks.md documents {name} twice"
+        assert name not in hooks, f"docs/extending/hooks.md documents {name} twice"
         hooks[name] = [arg.split(":")[0].strip() for arg in args.split(",") if arg.strip()]
     return hooks
 
@@ -42,10 +42,10 @@ def test_every_hookspec_is_documented_with_its_arguments() -> None:
     assert specified, "no hookspecs found"
     missing = sorted(set(specified) - set(documented))
     unknown = sorted(set(documented) - set(specified))
-    assert not missing, f"hooks without a section in docs/hooks.md: {missing}"
-    assert not unknown, f"docs/hooks.md documents hooks that do not exist: {unknown}"
+    assert not missing, f"hooks without a section in docs/extending/hooks.md: {missing}"
+    assert not unknown, f"docs/extending/hooks.md documents hooks that do not exist: {unknown}"
     for name, args in specified.items():
-        assert documented[name] == args, f"docs/hooks.md gives {name} the wrong arguments"
+        assert documented[name] == args, f"docs/extending/hooks.md gives {name} the wrong arguments"
 
 
 def test_the_docs_mention_no_hook_that_does_not_exist() -> None:

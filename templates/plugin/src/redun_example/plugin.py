@@ -2,7 +2,7 @@
 
 Only ``@hookimpl`` functions live here, and each imports its classes inside its body:
 redun imports this module whenever it scans installed plugins, so it must be cheap and
-must not fail when an optional dependency of one part is missing. See docs/hooks.md for
+must not fail when an optional dependency of one part is missing. See docs/extending/hooks.md for
 every hook.
 """
 

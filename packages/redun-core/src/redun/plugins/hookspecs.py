@@ -6,7 +6,7 @@ A plugin is a module named by an entry point in the ``redun`` group::
     aws = "redun_aws.plugin"
 
 whose functions are decorated with :data:`redun.plugins.hookimpl` and named after the
-hooks below (``docs/hooks.md`` is the same reference, kept in sync by a test). Each
+hooks below (``docs/extending/hooks.md`` is the same reference, kept in sync by a test). Each
 hook returns a list; redun merges the lists of every plugin and keys
 each item by the attribute named in the hook's docstring. Two plugins providing the same
 key is an error naming both, so a plugin never silently replaces another's part.

@@ -1,0 +1,88 @@
+"""Fenced code blocks of the user guide, read the way the tests run them.
+
+A page is a little notebook: its blocks run in order, in one sandbox directory, in one
+Python process. What a block is decides what happens to it:
+
+- a block with ``title="path"`` (any language) is written to that path in the sandbox;
+  a titled ``python`` file is not executed, workflows in it run through ``redun run``;
+- an untitled ``python`` block runs in the page's namespace (state carries over);
+- an untitled ``sh`` block runs with ``bash -e`` and must exit 0;
+- any other block (``text``, ``ini`` without a title, ``dot``...) is prose.
+
+An HTML comment on the line before a block changes that: ``<!-- test: skip REASON -->``
+leaves it out (the reason is required and shows in the report), and
+``<!-- test: fails -->`` expects a shell block to exit non-zero (error examples).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)(?P<attrs>.*)$")
+TITLE = re.compile(r'title="(?P<title>[^"]+)"')
+DIRECTIVE = re.compile(r"^\s*<!--\s*test:\s*(?P<verb>skip|fails)\b\s*(?P<reason>.*?)\s*-->\s*$")
+RUNNABLE = {"python", "sh"}
+
+
+@dataclass(frozen=True)
+class Block:
+    """One fenced block: where it is, what it holds, and what the tests do with it."""
+
+    page: str
+    line: int
+    lang: str
+    title: str | None
+    code: str
+    skip: str | None = None
+    fails: bool = False
+
+    @property
+    def action(self) -> str:
+        if self.title:
+            return "write"
+        if self.skip is not None:
+            return "skip"
+        if self.lang in RUNNABLE:
+            return "run"
+        return "prose"
+
+    @property
+    def where(self) -> str:
+        return f"{self.page}:{self.line}"
+
+
+def read_blocks(path: Path, name: str) -> list[Block]:
+    """Every fenced block of a Markdown page, with the directive that precedes it."""
+    lines = path.read_text().splitlines()
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        match = FENCE.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        indent, fence = match["indent"], match["fence"]
+        title = TITLE.search(match["attrs"])
+        directive = DIRECTIVE.match(lines[i - 1]) if i else None
+        if directive and directive["verb"] == "skip" and not directive["reason"]:
+            raise ValueError(f"{name}:{i}: `test: skip` needs a reason")
+        body: list[str] = []
+        j = i + 1
+        while j < len(lines) and lines[j].strip() != fence:
+            body.append(lines[j][len(indent) :] if lines[j].startswith(indent) else lines[j])
+            j += 1
+        blocks.append(
+            Block(
+                page=name,
+                line=i + 1,
+                lang=match["lang"],
+                title=title["title"] if title else None,
+                code="\n".join(body) + "\n",
+                skip=directive["reason"] if directive and directive["verb"] == "skip" else None,
+                fails=bool(directive and directive["verb"] == "fails"),
+            )
+        )
+        i = j + 1
+    return blocks

@@ -18,7 +18,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from blocks import read_blocks  # noqa: E402
 
-
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 RUNNER = Path(__file__).with_name("runner.py")
@@ -72,7 +71,7 @@ def test_blocks_are_read_with_their_titles_and_directives(tmp_path: Path) -> Non
         '```python title="wf.py"\nA = 1\n```\n\n'
         "<!-- test: skip needs AWS -->\n```sh\nredun run wf.py main\n```\n"
         "<!-- test: fails -->\n```sh\nfalse\n```\n"
-        "=== \"Tab\"\n\n    ```python\n    print(1)\n    ```\n"
+        '=== "Tab"\n\n    ```python\n    print(1)\n    ```\n'
         "```text\noutput\n```\n"
     )
 

@@ -488,7 +488,7 @@ def test_git_tags_come_from_the_repository_around_the_workflow(tmp_path, monkeyp
     there is no git tag (and no git process)."""
     import subprocess
 
-    from redun.cli.run import default_execution_tags
+    from redun.scheduler.execution_tags import default_execution_tags
 
     monkeypatch.delenv("REDUN_GIT_COMMIT", raising=False)
     monkeypatch.delenv("REDUN_GIT_ORIGIN_URL", raising=False)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from redun.config import Config
+from redun.config import Config, load_config
 from redun.errors import ConfigError, ExecutorError, PluginError
 from redun.executors.alias import AliasExecutor
 from redun.executors.base import Executor, get_executor_from_config, get_executors_from_config
 from redun.executors.local import LocalExecutor
+from redun.scheduler import Scheduler
 
 
 class MinimalExecutor(Executor):
@@ -57,3 +58,24 @@ def test_building_an_unknown_type_names_the_section() -> None:
         get_executor_from_config({"x": {}}, "x")
     with pytest.raises(ExecutorError, match="unknown executor 'y' .configured: x."):
         get_executor_from_config({"x": {}}, "y")
+
+
+def test_the_scheduler_builds_its_executors_the_same_way_honouring_class(tmp_path) -> None:
+    ini = tmp_path / "redun.ini"
+    ini.write_text(
+        "[backend]\ndb_uri = sqlite:///:memory:\n"
+        "[executors.custom]\nclass = redun.executors.local.LocalExecutor\nmode = process\n"
+    )
+    scheduler = Scheduler(config=load_config(str(tmp_path)))
+
+    custom = scheduler.executors["custom"]
+    assert isinstance(custom, LocalExecutor)
+    assert custom.mode == "process"
+    assert custom.scheduler is scheduler
+
+
+def test_the_scheduler_reports_a_bad_section_as_building_it_directly_does() -> None:
+    with pytest.raises(ConfigError, match=r"\[executors.x\] has no type"):
+        Scheduler(config={"executors": {"x": {}}})
+    with pytest.raises(ExecutorError, match=r"cannot import class 'nowhere.Nothing' in"):
+        Scheduler(config={"executors": {"x": {"class": "nowhere.Nothing"}}})

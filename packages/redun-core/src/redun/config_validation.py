@@ -79,7 +79,7 @@ def _validate_values(config: Config, source: str) -> None:
         if not isinstance(context, dict):
             raise ConfigError(f"invalid context in [scheduler] of {source}: expected a JSON object")
     for name, section in _named(config, "executors").items():
-        if "type" not in section:
+        if "type" not in section and "class" not in section:
             raise ConfigError(
                 f"section [executors.{name}] in {source} has no type: add e.g. 'type = local'"
             )

@@ -8,7 +8,6 @@ task, so redun's own options must come before SCRIPT.
 
 from __future__ import annotations
 
-import getpass
 import json
 import logging
 import os
@@ -156,6 +155,8 @@ def run_command(
     if no_prov:
         task_options["prov"] = False
     root: Task = task.options(**task_options) if task_options else task
+
+    from redun.scheduler.execution_tags import default_execution_tags
 
     execution_tags = default_execution_tags(
         user=user, project=project or task.namespace or None, doc=doc, exclude_users=exclude_user
@@ -345,55 +346,3 @@ def load_input_pickle(path: str) -> tuple[list[Any], dict[str, Any]]:
         return list(args), dict(kwargs)
     except (TypeError, ValueError):
         raise UsageError(f"--input '{path}' must pickle a pair (args, kwargs)") from None
-
-
-def default_execution_tags(
-    user: str | None, project: str | None, doc: str | None, exclude_users: tuple[str, ...] = ()
-) -> list[tuple[str, Any]]:
-    """The tags every ``redun run`` execution gets: version, git, user, project, doc.
-
-    Cloud identities (``user_aws``, ``user_gcp``) are left to plugins, so
-    ``exclude_users`` is accepted for compatibility and has nothing to exclude here.
-    """
-    tags: list[tuple[str, Any]] = [("redun.version", _version())]
-    commit = os.environ.get("REDUN_GIT_COMMIT") or _git("rev-parse", "--verify", "HEAD")
-    if commit:
-        tags.append(("git_commit", commit))
-    origin = os.environ.get("REDUN_GIT_ORIGIN_URL") or _git("remote", "get-url", "origin")
-    if origin:
-        tags.append(("git_origin_url", origin))
-    tags.append(("user", user or os.environ.get("REDUN_USER") or getpass.getuser()))
-    if project:
-        tags.append(("project", project))
-    if doc:
-        tags.append(("doc", doc))
-    return tags
-
-
-def _git(*args: str) -> str | None:
-    if not _in_git_work_tree():
-        return None  # no git process to start (and no subprocess to import)
-    import subprocess
-
-    try:
-        completed = subprocess.run(
-            ["git", *args], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return completed.stdout.strip() or None if completed.returncode == 0 else None
-
-
-def _in_git_work_tree() -> bool:
-    """Whether git could find a repository from here (``.git`` in this directory or an
-    ancestor, or ``GIT_DIR`` set): outside one, ``redun run`` skips calling git."""
-    if os.environ.get("GIT_DIR"):
-        return True
-    path = os.path.abspath(os.getcwd())
-    while True:
-        if os.path.exists(os.path.join(path, ".git")):
-            return True
-        parent = os.path.dirname(path)
-        if parent == path:
-            return False
-        path = parent

@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from redun.config import parse_bool, parse_int
-from redun.errors import ConfigError, ExecutorError, PluginError
+from redun.errors import ConfigError, ExecutorError
+from redun.plugins.registry import get_executor_class
 
 if TYPE_CHECKING:
     from redun.scheduler import Job, Scheduler
@@ -147,24 +148,16 @@ def register_executor(
     return decorate
 
 
-def get_executor_class(executor_type: str, required: bool = True) -> type[Executor] | None:
-    """The executor class registered for ``executor_type`` (``None`` if not ``required``)."""
-    from redun.plugins.registry import get_executor_class as lookup
-
-    try:
-        return lookup(executor_type)
-    except PluginError:
-        if required:
-            raise
-        return None
-
-
 def get_executor_from_config(
-    executors_config: Mapping[str, Mapping[str, Any]], executor_name: str
+    executors_config: Mapping[str, Mapping[str, Any]],
+    executor_name: str,
+    scheduler: Scheduler | None = None,
 ) -> Executor:
     """Build the executor ``executor_name`` from the ``[executors]`` part of a config.
 
-    A ``class = pkg.mod.Cls`` key overrides the ``type`` lookup (upstream 0.46).
+    The one place executors are built from redun.ini (the scheduler builds its own
+    through it): a ``class = pkg.mod.Cls`` key overrides the ``type`` lookup (upstream
+    0.46).
     """
     if executor_name not in executors_config:
         known = ", ".join(sorted(executors_config)) or "none"
@@ -172,21 +165,21 @@ def get_executor_from_config(
             f"unknown executor '{executor_name}' (configured: {known}); add an "
             f"[executors.{executor_name}] section to redun.ini"
         )
-    section = executors_config[executor_name]
-    return _executor_class(executor_name, section)(executor_name, config=section)
+    section = dict(executors_config[executor_name])
+    executor_class = _executor_class(executor_name, section)
+    return executor_class(executor_name, scheduler=scheduler, config=section)
 
 
 def get_executors_from_config(
     executors_config: Mapping[str, Mapping[str, Any]],
+    scheduler: Scheduler | None = None,
 ) -> Iterator[Executor]:
     """Build every executor of the ``[executors]`` part of a config."""
     for name in executors_config:
-        yield get_executor_from_config(executors_config, name)
+        yield get_executor_from_config(executors_config, name, scheduler)
 
 
 def _executor_class(name: str, section: Mapping[str, Any]) -> type[Executor]:
-    from redun.plugins.registry import get_executor_class as lookup
-
     where = f"[executors.{name}]"
     class_path = section.get("class")
     if class_path:
@@ -199,4 +192,4 @@ def _executor_class(name: str, section: Mapping[str, Any]) -> type[Executor]:
             raise ExecutorError(f"cannot import class {class_path!r} in {where}: {exc}") from exc
     if "type" not in section:
         raise ConfigError(f"{where} has no type: add e.g. 'type = local'")
-    return lookup(str(section["type"]), where)
+    return get_executor_class(str(section["type"]), where)  # type: ignore[return-value]

@@ -227,9 +227,20 @@ def _provided_by(manager: PluginManager, name: str, package: str) -> bool:
     return package in (distribution, f"redun-{name}")
 
 
-def get_executor_class(executor_type: str, where: str = "") -> type[Any]:
-    """The executor class for a ``type =`` value; ``where`` names the config section."""
-    return lookup(EXECUTORS, executor_type, where)
+def get_executor_class(
+    executor_type: str, where: str = "", required: bool = True
+) -> type[Any] | None:
+    """The executor class for a ``type =`` value; ``where`` names the config section.
+
+    An unknown type raises ``PluginError``, or returns ``None`` when not ``required``
+    (upstream's ``redun.executors.base.get_executor_class`` is this function).
+    """
+    try:
+        return lookup(EXECUTORS, executor_type, where)
+    except PluginError:
+        if required:
+            raise
+        return None
 
 
 def get_backend_class(scheme: str, where: str = "") -> type[Any]:

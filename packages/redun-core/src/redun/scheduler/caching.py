@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from redun.hashing import hash_call_node
 from redun.scheduler.evaluation import contains_expression
-from redun.scheduler.job import own_subtree
 from redun.scheduler.report import format_job_call
 from redun.task import CacheCheckValid, CacheResult
 from redun.value.nested import PLAIN_LEAF_TYPES, iter_nested_value
@@ -161,7 +160,7 @@ class CacheChecker:
         if kind == CacheResult.ULTIMATE:
             scheduler._finish_job(job, value, call_hash=call_hash)
         elif recorded_call is not None:
-            job.subtree_tasks = own_subtree(job.task)
+            job.subtree_tasks = job.task.own_subtree
             scheduler._finish_job(
                 job, value, call_hash=recorded_call, recorded=True, result_hash=value_hash
             )

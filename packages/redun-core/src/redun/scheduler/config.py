@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from redun.errors import ConfigError
-
 if TYPE_CHECKING:
     from redun.backends.base import RedunBackend
     from redun.config import Config
@@ -44,18 +42,13 @@ def get_backend_from_config(config: Config | dict | None = None) -> RedunBackend
 
 def build_executors(config: Config | dict | None, scheduler: Scheduler) -> dict[str, Executor]:
     """Executors from ``[executors.*]``, plus ``default`` (threads) and ``process``."""
+    from redun.executors.base import get_executors_from_config
     from redun.executors.local import LocalExecutor
-    from redun.plugins.registry import get_executor_class
 
-    executors: dict[str, Executor] = {}
     sections = _section(config, "executors")
-    for name, section in sections.items():
-        section = dict(section)
-        executor_type = section.get("type")
-        if not executor_type:
-            raise ConfigError(f"[executors.{name}] has no 'type' (e.g. type = local)")
-        executor_class = get_executor_class(executor_type, where=f"[executors.{name}]")
-        executors[name] = executor_class(name, scheduler=scheduler, config=section)
+    executors = {
+        executor.name: executor for executor in get_executors_from_config(sections, scheduler)
+    }
     if "default" not in executors:
         executors["default"] = LocalExecutor("default", scheduler=scheduler, config={})
     if "process" not in executors:

@@ -29,16 +29,6 @@ def new_job_id() -> str:
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def own_subtree(task: Task) -> frozenset[str]:
-    """The subtree of a job without children: its task alone, one shared set per task
-    rather than one per job (a large fan-out keeps every job's)."""
-    subtree = getattr(task, "_own_subtree", None)
-    if subtree is None or task.hash not in subtree:
-        subtree = frozenset((task.hash,))
-        task._own_subtree = subtree  # type: ignore[attr-defined]
-    return subtree
-
-
 class Execution:
     """One ``Scheduler.run``; its root job is the top of the job tree."""
 

@@ -12,7 +12,6 @@ from redun.hashing import hash_arguments, hash_call_node, hash_eval_from_args_ha
 from redun.promise import Promise
 from redun.scheduler.errors import ErrorValue, Traceback
 from redun.scheduler.evaluation import contains_expression, iter_task_expressions
-from redun.scheduler.job import own_subtree
 from redun.scheduler.job_info import JobInfo, fill_job_info
 from redun.scheduler.limits import parse_job_limits
 from redun.scheduler.processing import postprocess_result, preprocess_args
@@ -26,31 +25,6 @@ if TYPE_CHECKING:
 
 # Children above which a cached job checks whether its call node is already recorded.
 RECHECK_CHILDREN = 16
-
-
-def _signature_defaults(task: Any) -> tuple[list[str], list[tuple[str, Any]]]:
-    """Positional parameter names and (name, default) pairs, memoized per task object."""
-    cached = getattr(task, "_redun_sig_cache", None)
-    if cached is not None:
-        return cached
-    import inspect
-
-    names: list[str] = []
-    defaults: list[tuple[str, Any]] = []
-    for param in task.signature.parameters.values():
-        if param.kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
-            names.append(param.name)
-        if param.default is not inspect.Parameter.empty and param.kind not in (
-            param.VAR_POSITIONAL,
-            param.VAR_KEYWORD,
-        ):
-            defaults.append((param.name, param.default))
-    result = (names, defaults)
-    try:
-        task._redun_sig_cache = result
-    except AttributeError:  # pragma: no cover
-        pass
-    return result
 
 
 class JobRunner:
@@ -104,7 +78,7 @@ class JobRunner:
 
         # Omitted defaults join the kwargs (so f(1) and f(1, b=2) share a cache key).
         # They are evaluated in the child's context (e.g. get_context() as a default).
-        names, defaults = _signature_defaults(task)
+        names, defaults, _ = task.call_signature
         args, kwargs = expr.args, expr.kwargs
         missing: dict = {}
         if defaults:
@@ -360,7 +334,7 @@ class JobRunner:
                     if subtree is None:
                         subtree = {job.task.hash}
                     subtree |= child.subtree_tasks
-            job.subtree_tasks = subtree if subtree is not None else own_subtree(job.task)
+            job.subtree_tasks = subtree if subtree is not None else job.task.own_subtree
         if prov:
             if not recorded:
                 recorder.call_node(

@@ -98,19 +98,11 @@ def trim(text: str) -> str:
 
 
 def _call_params(task: Any) -> tuple[tuple[str, Any, Any], ...]:
-    """(name, kind, default) per parameter, kept on the task (one lookup per job line)."""
-    params = getattr(task, "_redun_call_params", None)
-    if params is None:
-        try:
-            signature = task.signature
-        except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
-            return ()
-        params = tuple((p.name, p.kind, p.default) for p in signature.parameters.values())
-        try:
-            task._redun_call_params = params
-        except AttributeError:  # pragma: no cover
-            pass
-    return params
+    """(name, kind, default) per parameter, worked out once per task."""
+    try:
+        return task.call_signature.params
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        return ()
 
 
 def format_status_table(counts: Mapping[str, Mapping[str, int]], when: datetime) -> list[str]:

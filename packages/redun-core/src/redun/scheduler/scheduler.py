@@ -382,16 +382,31 @@ class Scheduler(JobRunner):
             self.logger.debug("not caching %s: %s", eval_hash[:8], error)
 
     # -- executor callbacks (any thread) --------------------------------------------------
-    def done_job(self, job: Job, result: Any) -> None:
+    def done_job(self, job: Job, result: Any, job_tags: Any = ()) -> None:
+        """An executor's report that ``job`` returned ``result`` (any thread).
+
+        ``job_tags`` (upstream's argument) are recorded on the job.
+        """
+        if job_tags:
+            self.events.put(lambda: self._tag_job(job, job_tags))
         self.events.put(lambda: self._on_job_done(job, result))
 
     def reject_job(
         self, job: Job | None, error: Any, error_traceback: Any = None, job_tags: Any = ()
     ) -> None:
+        """An executor's report that ``job`` raised ``error`` (any thread); ``None`` for
+        a failure outside any job, which fails the run. ``job_tags`` are recorded on the
+        job."""
         if job is None:
             self.events.put(lambda: (_ for _ in ()).throw(error))
             return
+        if job_tags:
+            self.events.put(lambda: self._tag_job(job, job_tags))
         self.events.put(lambda: self._on_job_failed(job, error, error_traceback))
+
+    def _tag_job(self, job: Job, job_tags: Any) -> None:
+        if job.options.get("prov") is not False:
+            self.recorder.tags("Job", job.id, list(job_tags))
 
     # -- task expressions -------------------------------------------------------------------
     def _eval_task_expression(self, expr: TaskExpression, parent_job: Job | None) -> Promise:
@@ -432,31 +447,12 @@ class Scheduler(JobRunner):
             self.logger.error(line)
 
     def _execution_tags(self, root: Job, tags: Any) -> list[tuple[str, Any]]:
-        import getpass
-        import os
+        from redun.scheduler.execution_tags import default_execution_tags, merge_execution_tags
 
-        from redun._version import __version__
-
-        defaults: list[tuple[str, Any]] = [("redun.version", __version__)]
-        try:
-            user = os.environ.get("REDUN_USER") or getpass.getuser()
-            defaults.append(("user", user))
-        except Exception:  # pragma: no cover - no login name in some containers
-            pass
-        if root.task.namespace:
-            defaults.append(("project", root.task.namespace))
-        for key in ("REDUN_GIT_COMMIT", "REDUN_GIT_ORIGIN_URL"):
-            if os.environ.get(key):
-                defaults.append((key[len("REDUN_") :].lower(), os.environ[key]))
+        defaults = default_execution_tags(project=root.task.namespace or None, ask_git=False)
         config_tags = list((self.config.get("tags", {}) or {}).items())
-        return defaults + config_tags + list(tags or ())
+        return merge_execution_tags(defaults, config_tags, tags or ())
 
-
-def _set_traceback(error: BaseException, trace: Traceback) -> None:
-    try:
-        error.__redun_traceback__ = trace  # type: ignore[attr-defined]
-    except Exception:  # pragma: no cover - exceptions with __slots__
-        pass
 
 
 __all__ = [
@@ -465,7 +461,6 @@ __all__ = [
     "Execution",
     "Job",
     "Scheduler",
-    "_set_traceback",
     "iter_task_expressions",
     "utcnow",
 ]

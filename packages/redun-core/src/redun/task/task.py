@@ -11,7 +11,7 @@ import inspect
 import re
 import typing
 from collections.abc import Callable
-from typing import Any, Generic, ParamSpec, TypeVar, cast, overload
+from typing import Any, Generic, NamedTuple, ParamSpec, TypeVar, cast, overload
 
 from redun.expression import Expression, SchedulerExpression, TaskExpression
 from redun.hashing import hash_arguments, hash_struct
@@ -58,6 +58,14 @@ def get_tuple_type_length(tuple_type: Any) -> int | None:
     return None
 
 
+class CallSignature(NamedTuple):
+    """A task's parameters in the forms the scheduler needs per job."""
+
+    positional: list[str]  # names that can be given by position, in order
+    defaults: list[tuple[str, Any]]  # (name, default) of parameters with a default
+    params: tuple[tuple[str, Any, Any], ...]  # (name, kind, default) of every parameter
+
+
 class Task(Value, Generic[P, R]):
     """A redun task. Calling it returns a ``TaskExpression``; nothing runs."""
 
@@ -90,6 +98,8 @@ class Task(Value, Generic[P, R]):
         self._task_options_override = dict(task_options_override or {})
         self._export_options: set[str] = set(export_options or ())
         self._signature: inspect.Signature | None = None
+        self._call_signature: CallSignature | None = None
+        self._own_subtree: frozenset[str] | None = None
         self._hash_includes = hash_includes
         # Options given as expressions (``executor=get_context(...)``) are evaluated by
         # the scheduler before each job starts; decided once here, off the per-job path.
@@ -295,6 +305,36 @@ class Task(Value, Generic[P, R]):
         return self._signature
 
     @property
+    def call_signature(self) -> CallSignature:
+        """The signature as the scheduler reads it for every job, worked out once."""
+        parts = self._call_signature
+        if parts is None:
+            names: list[str] = []
+            defaults: list[tuple[str, Any]] = []
+            params: list[tuple[str, Any, Any]] = []
+            for param in self.signature.parameters.values():
+                kind = param.kind
+                params.append((param.name, kind, param.default))
+                if kind in (param.POSITIONAL_ONLY, param.POSITIONAL_OR_KEYWORD):
+                    names.append(param.name)
+                if param.default is not param.empty and kind not in (
+                    param.VAR_POSITIONAL,
+                    param.VAR_KEYWORD,
+                ):
+                    defaults.append((param.name, param.default))
+            parts = self._call_signature = CallSignature(names, defaults, tuple(params))
+        return parts
+
+    @property
+    def own_subtree(self) -> frozenset[str]:
+        """The subtree of a call without children: this task alone, one set per task
+        rather than one per job (a large fan-out keeps every job's)."""
+        subtree = self._own_subtree
+        if subtree is None or self.hash not in subtree:
+            subtree = self._own_subtree = frozenset((self.hash,))
+        return subtree
+
+    @property
     def load_module(self) -> str:
         return self.get_task_option("load_module") or self.func.__module__
 
@@ -351,6 +391,8 @@ class Task(Value, Generic[P, R]):
         self.has_lazy_options = _has_expression(self._task_options_base) or _has_expression(
             self._task_options_override
         )
+        self._call_signature = None
+        self._own_subtree = None
         self._validate()
 
 

@@ -104,3 +104,41 @@ def test_job_status_report_lists_each_task(make_scheduler):
     report = "\n".join(scheduler.get_job_status_report())
     assert "test_task_options.reported" in report
     assert "ALL" in report
+
+
+def test_max_cache_scope_holds_against_call_and_exported_options(make_scheduler, calls):
+    """A task defined with max_cache_scope=CSE is never replayed from the backend, even
+    when a call or an exporting parent asks for cache=True (redun.script_task's rule)."""
+    from redun.task import CacheScope
+
+    @task(cache=False, max_cache_scope=CacheScope.CSE)
+    def command(x: int) -> int:
+        calls.hit("command")
+        return x
+
+    @task()
+    def parent(x: int):
+        return command(x)
+
+    make_scheduler().run(command.options(cache=True)(1))
+    make_scheduler().run(command.options(cache=True)(1))
+    assert calls["command"] == 2
+    make_scheduler().run(parent.export_options(cache=True)(2))
+    make_scheduler().run(parent.export_options(cache=True)(2))
+    assert calls["command"] == 4
+
+
+def test_a_call_may_still_narrow_below_max_cache_scope(make_scheduler, calls):
+    from redun.task import CacheScope
+
+    @task(cache=False, max_cache_scope=CacheScope.CSE)
+    def command(x: int) -> int:
+        calls.hit("command")
+        return x
+
+    @task()
+    def twice():
+        return [command.options(cache_scope=CacheScope.NONE)(1) for _ in range(2)]
+
+    assert make_scheduler().run(twice()) == [1, 1]
+    assert calls["command"] == 2

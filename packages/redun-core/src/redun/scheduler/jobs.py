@@ -18,6 +18,7 @@ from redun.scheduler.processing import postprocess_result, preprocess_args
 from redun.scheduler.recording import utcnow
 from redun.scheduler.report import format_job_call
 from redun.task import CacheScope
+from redun.task.options import narrower_scope
 
 if TYPE_CHECKING:
     from redun.scheduler.job import Job
@@ -59,13 +60,10 @@ class JobRunner:
             options["_exported"] = exported
         if parent is not None and parent.options.get("prov") is False:
             options["prov"] = False
-        if (
-            task.name == "script_task"
-            and task.namespace == "redun"
-            and options.get("cache_scope") != CacheScope.NONE
-        ):
-            # A script's result lives outside redun (files): never replay it from the backend.
-            options["cache_scope"] = CacheScope.CSE
+        limit = task.max_cache_scope
+        if limit is not None:
+            scope = options.get("cache_scope", CacheScope.BACKEND)
+            options["cache_scope"] = narrower_scope(scope, limit)
         job.options = options
 
         # Context: the parent's (or the execution's), then this call's overrides.

@@ -21,7 +21,7 @@ from redun.expression import SchedulerExpression, TaskExpression, quote
 from redun.log_output import ensure_log_output, flush_log_output
 from redun.promise import Promise
 from redun.scheduler.caching import CacheChecker
-from redun.scheduler.errors import DryRunResult, ErrorValue, Traceback
+from redun.scheduler.errors import DryRunResult, ErrorValue
 from redun.scheduler.evaluation import Evaluator, iter_task_expressions
 from redun.scheduler.failure_log import failure_lines
 from redun.scheduler.job import Execution, Job
@@ -452,7 +452,6 @@ class Scheduler(JobRunner):
         defaults = default_execution_tags(project=root.task.namespace or None, ask_git=False)
         config_tags = list((self.config.get("tags", {}) or {}).items())
         return merge_execution_tags(defaults, config_tags, tags or ())
-
 
 
 __all__ = [

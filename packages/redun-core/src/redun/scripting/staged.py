@@ -23,7 +23,7 @@ from typing import Any
 from redun.file import Dir, File, Staging
 from redun.scripting.commands import get_wrapped_command, prepare_command
 from redun.scripting.errors import ScriptFileNotFoundError
-from redun.task import task
+from redun.task import CacheScope, task
 from redun.value.nested import iter_nested_value, map_nested_value
 
 # ``outputs`` default: the script's stdout.
@@ -43,10 +43,17 @@ def _script_task(command: str) -> str:
     return command
 
 
-# Never from the backend cache: the files a command reads and writes are invisible to
-# its single argument (the text), so only ``redun.script`` can tell when it is stale.
+# Never from the backend cache, whatever a caller or an exporting parent asks: the files
+# a command reads and writes are invisible to its single argument (the text), so only
+# ``redun.script`` can tell when it is stale.
 script_task = task(
-    _script_task, name="script_task", namespace="redun", version="1", script=True, cache=False
+    _script_task,
+    name="script_task",
+    namespace="redun",
+    version="1",
+    script=True,
+    cache=False,
+    max_cache_scope=CacheScope.CSE,
 )
 
 

@@ -17,6 +17,14 @@ class CacheScope(enum.Enum):
     BACKEND = "BACKEND"
 
 
+_SCOPE_WIDTH = {CacheScope.NONE: 0, CacheScope.CSE: 1, CacheScope.BACKEND: 2}
+
+
+def narrower_scope(scope: CacheScope, limit: CacheScope) -> CacheScope:
+    """``scope``, or ``limit`` when ``scope`` would reach further (NONE < CSE < BACKEND)."""
+    return limit if _SCOPE_WIDTH[scope] > _SCOPE_WIDTH[limit] else scope
+
+
 class CacheResult(enum.Enum):
     CSE = "CSE"
     SINGLE = "SINGLE"

@@ -305,6 +305,13 @@ class Task(Value, Generic[P, R]):
         return self._signature
 
     @property
+    def max_cache_scope(self) -> CacheScope | None:
+        """The widest cache scope a call may use, from the task's definition
+        (``@task(max_cache_scope=...)``): neither call-time options nor a parent's exported
+        ones can widen it."""
+        return self._task_options_base.get("max_cache_scope")
+
+    @property
     def call_signature(self) -> CallSignature:
         """The signature as the scheduler reads it for every job, worked out once."""
         parts = self._call_signature

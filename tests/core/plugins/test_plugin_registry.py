@@ -167,6 +167,9 @@ def test_disabled_plugins_are_not_loaded(plugin_manager, entry_points, monkeypat
         registry_get_executor_class("fake")
     assert plugin_manager.disabled == {"fake"}
     assert not plugin_manager.has_plugin("fake")
+    # Blocked, not merely skipped: registering it by hand does nothing either.
+    assert plugin_manager.register(make_plugin(redun_executors=[object]), name="fake") is None
+    assert not plugin_manager.has_plugin("fake")
 
 
 def test_autoload_can_be_turned_off(plugin_manager, monkeypatch) -> None:

@@ -50,15 +50,14 @@ class PluginSource:
     version: str | None = None
 
 
-class PluginManager(pluggy.PluginManager):
-    """pluggy's manager plus lazy, failure-isolated entry point loading.
+class PluginManager:
+    """pluggy's manager, wrapped (as hatch wraps it) with lazy, failure-isolated entry
+    point loading and the bookkeeping ``redun plugins`` and the lookup tables need.
 
     Attributes
     ----------
     failures : dict[str, BaseException]
         Entry point name -> the exception raised while importing or registering it.
-    disabled : set[str]
-        Entry point names skipped because of ``REDUN_DISABLE_PLUGINS``.
     autoload_disabled : bool
         Whether ``REDUN_DISABLE_PLUGIN_AUTOLOAD`` stopped entry points from loading.
     sources : dict[str, PluginSource]
@@ -70,10 +69,9 @@ class PluginManager(pluggy.PluginManager):
     """
 
     def __init__(self) -> None:
-        super().__init__(PROJECT_NAME)
-        self.add_hookspecs(hookspecs)
+        self._pluggy = pluggy.PluginManager(PROJECT_NAME)
+        self._pluggy.add_hookspecs(hookspecs)
         self.failures: dict[str, BaseException] = {}
-        self.disabled: set[str] = set()
         self.sources: dict[str, PluginSource] = {}
         self.entry_points_loaded = False
         self.autoload_disabled = False
@@ -81,8 +79,20 @@ class PluginManager(pluggy.PluginManager):
         self.lookup_cache: dict[str, Any] = {}
         self._lock = threading.RLock()
 
+    @property
+    def hook(self) -> Any:
+        """pluggy's hook relay: ``manager.hook.redun_executors()``."""
+        return self._pluggy.hook
+
+    @property
+    def disabled(self) -> set[str]:
+        """Entry point names skipped because of ``REDUN_DISABLE_PLUGINS`` (blocked in
+        pluggy, so registering them does nothing)."""
+        return {name for name in self.sources if self._pluggy.is_blocked(name)}
+
     def register(self, plugin: Any, name: str | None = None) -> str | None:
-        result = super().register(plugin, name)
+        """Register a plugin module or object; ``None`` when its name is blocked."""
+        result = self._pluggy.register(plugin, name)
         if result is not None and result not in self.sources:
             module = getattr(plugin, "__name__", type(plugin).__name__)
             self.sources[result] = PluginSource(result, module)
@@ -90,9 +100,16 @@ class PluginManager(pluggy.PluginManager):
         return result
 
     def unregister(self, plugin: Any | None = None, name: str | None = None) -> Any | None:
-        result = super().unregister(plugin, name)
+        result = self._pluggy.unregister(plugin, name)
         self.generation += 1
         return result
+
+    def has_plugin(self, name: str) -> bool:
+        return self._pluggy.has_plugin(name)
+
+    def list_name_plugin(self) -> list[tuple[str, Any]]:
+        """(name, plugin) pairs in registration order, the built-in plugin first."""
+        return self._pluggy.list_name_plugin()
 
     def load_entry_points(self) -> None:
         """Import and register every ``redun`` entry point once; record failures.
@@ -127,8 +144,9 @@ class PluginManager(pluggy.PluginManager):
             dist.version if dist is not None else None,
         )
         if _normalize(name) in disabled or _normalize(source.distribution or "") in disabled:
-            self.disabled.add(name)
+            self._pluggy.set_blocked(name)
             self.sources.setdefault(name, source)
+            self.generation += 1
             return
         previous = self.sources.get(name)
         if previous is not None and (self.has_plugin(name) or name in self.failures):

@@ -104,12 +104,21 @@ def _tolerant(node: ast.stmt) -> list[ast.stmt]:
         bound = node.names[0].asname or node.names[0].name.split(".")[0]
         fallback = ast.parse(f"{bound} = _CompatMissing({node.names[0].name!r})")
         return [_try(node, fallback.body)] if bound != "redun" else [node]
+    if isinstance(node, ast.ClassDef):
+        fallback = ast.parse(f"{node.name} = _CompatMissing({node.name!r})")
+        return [_try(node, fallback.body, Exception)]
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and not node.decorator_list:
+        return [node]
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Assign, ast.Expr, ast.With)):
+        # A decorator or module-level call that needs a missing name fails only itself.
+        return [_try(node, [ast.Pass()], Exception)]
     return [node]
 
 
-def _try(body: ast.stmt, fallback: list[ast.stmt]) -> ast.Try:
+def _try(body: ast.stmt, fallback: list[ast.stmt], catch: type | None = None) -> ast.Try:
+    names = [catch.__name__] if catch else ["ImportError", "AttributeError"]
     handler = ast.ExceptHandler(
-        type=ast.Tuple([ast.Name("ImportError"), ast.Name("AttributeError")]),
+        type=ast.Tuple([ast.Name(name) for name in names]),
         name=None,
         body=fallback,
     )

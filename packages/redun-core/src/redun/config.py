@@ -62,10 +62,36 @@ class Config(Mapping[str, Any]):
         self._config_dir = os.path.abspath(configdir) if configdir else None
         self.source = source
         self._sections: dict[str, Any] = {}
+        # What was read so far, uninterpolated: upstream's read_* methods add to it.
+        self._raw: dict[str, dict[str, str]] = {}
         if config_dict:
-            raw = _flatten(config_dict)
-            defaults = raw.pop("DEFAULT", {})
-            self._sections = _build(raw, defaults, source)
+            self._merge(_flatten(config_dict))
+
+    def _merge(self, raw: dict[str, dict[str, str]]) -> None:
+        for name, values in raw.items():
+            self._raw.setdefault(name, {}).update(values)
+        merged = {name: dict(values) for name, values in self._raw.items()}
+        defaults = merged.pop("DEFAULT", {})
+        self._sections = _build(merged, defaults, self.source)
+
+    def read_string(self, string: str) -> None:
+        """Add the sections of INI text (later reads override earlier keys), as upstream."""
+        self._merge(_parse_ini(string, self.source or "<string>"))
+
+    def read_path(self, filename: str) -> None:
+        """Add the sections of an INI file; its directory becomes :attr:`config_dir`."""
+        try:
+            with open(filename, encoding="utf-8") as infile:
+                text = infile.read()
+        except OSError as exc:
+            raise ConfigError(f"cannot read {filename}: {exc.strerror}") from exc
+        self._config_dir = os.path.abspath(os.path.dirname(filename) or ".")
+        self.source = filename
+        self._merge(_parse_ini(text, filename))
+
+    def read_dict(self, config_dict: Mapping[str, Any]) -> None:
+        """Add sections from ``{"section": {...}}`` dicts."""
+        self._merge(_flatten(config_dict))
 
     @classmethod
     def from_dict(cls, config_dict: Mapping[str, Any], config_dir: str | None = None) -> Config:

@@ -203,15 +203,15 @@ def _execute(
     **run_kwargs: Any,
 ) -> Any:
     """Build the scheduler from the repository's config and run ``task(*args, **kwargs)``."""
+    from redun.cli.setup import build_scheduler
     from redun.cli.state import get_state
     from redun.scheduler import DryRunResult
-    from redun.scheduler.config import setup_scheduler
 
     state = get_state()
     config = state.config()
     logger.info("redun :: version %s", _version())
     logger.info("config dir: %s", state.config_dir())
-    scheduler = setup_scheduler(config, state.setup_args)
+    scheduler = build_scheduler(config, state.setup_args)
     scheduler.keep_going = keep_going
     db_uri = config.get("backend", {}).get("db_uri", "sqlite")
     # A local SQLite repository is ours to upgrade; a shared database is not (upstream too).

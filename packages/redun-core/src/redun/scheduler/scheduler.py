@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import queue
 import shlex
 import sys
@@ -206,7 +207,11 @@ class Scheduler(JobRunner):
         section = dict(self.config.get("scheduler", {}) or {})
         layers: list[dict] = []
         if section.get("context_file"):
-            path = section["context_file"]
+            # Relative to the directory of the redun.ini that names it, as upstream.
+            path = os.path.join(
+                getattr(self.config, "config_dir", None) or os.getcwd(),
+                os.path.expanduser(section["context_file"]),
+            )
             try:
                 with open(path) as handle:
                     layers.append(json.load(handle))

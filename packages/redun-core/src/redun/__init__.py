@@ -87,6 +87,9 @@ def __getattr__(name: str) -> Any:
         try:
             module = importlib.import_module(module_name)
         except ImportError as error:
-            raise ImportError(f"redun.{name} is provided by {dist}: pip install {dist}") from error
+            # An AttributeError, so hasattr(redun, name) is False without the plugin.
+            raise AttributeError(
+                f"redun.{name} is provided by {dist}: pip install {dist}", name=name, obj=None
+            ) from error
         return getattr(module, name)
     raise AttributeError(f"module 'redun' has no attribute '{name}'")

@@ -166,3 +166,22 @@ def test_script_task_never_reads_the_backend_cache():
     from redun.task import CacheScope
 
     assert script_task.get_task_option("cache_scope") == CacheScope.CSE
+
+
+def test_relative_outputs_of_a_tempdir_script_stay_in_the_tempdir(workdir, scheduler):
+    # As upstream: the command writes them in its temporary directory, removed after it.
+    result = scheduler.run(
+        script("echo hi > hello.txt", tempdir=True, outputs={"hello": File("hello.txt")})
+    )
+    assert result["hello"].path == "hello.txt"
+    assert not result["hello"].exists()
+    assert not (workdir / "hello.txt").exists()
+
+
+def test_tempdir_script_staged_outputs_reach_their_remote_path(workdir, scheduler):
+    remote = str(workdir / "remote_hello.txt")
+    result = scheduler.run(
+        script("echo hi > hello.txt", tempdir=True, outputs=File(remote).stage("hello.txt"))
+    )
+    assert result.path == remote
+    assert result.read() == "hi\n"

@@ -16,6 +16,7 @@ Names, namespaces and versions match upstream redun's so task hashes match too.
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 from typing import Any
@@ -29,6 +30,9 @@ from redun.value.nested import iter_nested_value, map_nested_value
 # ``outputs`` default: the script's stdout.
 NULL = object()
 STDOUT_PATH = "-"
+# temp_path of a script run in a temporary directory made (and removed) by the command
+# itself, at run time: a constant, so such a call's cache key is stable across runs.
+RUNTIME_TEMPDIR = "<runtime tempdir>"
 TEMPDIR_COMMAND = "\n".join(
     [
         'REDUN_TEMPDIR="$(mktemp -d)"',
@@ -79,7 +83,8 @@ def _script(
 @task(name="postprocess_script", namespace="redun", version="1")
 def postprocess_script(result: Any, outputs: Any, temp_path: str | None = None) -> Any:
     """Replace stdout placeholders by the stdout and staging pairs by their remote side."""
-    if temp_path:
+    in_tempdir = temp_path == RUNTIME_TEMPDIR
+    if temp_path and not in_tempdir:
         shutil.rmtree(temp_path, ignore_errors=True)
 
     def finish(value: Any) -> Any:
@@ -87,6 +92,11 @@ def postprocess_script(result: Any, outputs: Any, temp_path: str | None = None) 
             return result
         if isinstance(value, Staging):
             remote = type(value.remote)(value.remote.path)
+            self_staged = value.local.path == value.remote.path
+            if in_tempdir and self_staged and not os.path.isabs(remote.path):
+                # Written inside the script's temporary directory, gone with it by
+                # design (as upstream): returned as named, not checked.
+                return remote
             if not remote.exists():
                 raise ScriptFileNotFoundError(
                     f"script output '{remote.path}' was not written by the command; make "
@@ -179,5 +189,5 @@ def script(
         map_nested_value(remote_of, inputs),
         outputs,
         task_options=task_options,
-        temp_path=None,
+        temp_path=RUNTIME_TEMPDIR if tempdir else None,
     )

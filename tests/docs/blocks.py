@@ -12,6 +12,10 @@ Python process. What a block is decides what happens to it:
 An HTML comment on the line before a block changes that: ``<!-- test: skip REASON -->``
 leaves it out (the reason is required and shows in the report), and
 ``<!-- test: fails -->`` expects a shell block to exit non-zero (error examples).
+A page containing ``<!-- test: s3 -->`` runs against the test session's S3 server.
+
+``python tests/docs/blocks.py`` prints, per page, how many examples run and how many
+are skipped (with their reasons).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)(
 TITLE = re.compile(r'title="(?P<title>[^"]+)"')
 DIRECTIVE = re.compile(r"^\s*<!--\s*test:\s*(?P<verb>skip|fails)\b\s*(?P<reason>.*?)\s*-->\s*$")
 RUNNABLE = {"python", "sh"}
+S3_MARK = "<!-- test: s3 -->"
 
 
 @dataclass(frozen=True)
@@ -86,3 +91,32 @@ def read_blocks(path: Path, name: str) -> list[Block]:
         )
         i = j + 1
     return blocks
+
+
+def runnable_pages(docs: Path) -> list[str]:
+    """Pages (relative to ``docs``) with at least one example that runs."""
+    return sorted(
+        str(path.relative_to(docs))
+        for path in docs.rglob("*.md")
+        if any(block.action == "run" for block in read_blocks(path, str(path)))
+    )
+
+
+def main() -> None:
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    total = 0
+    for path in sorted(docs.rglob("*.md")):
+        blocks = read_blocks(path, str(path.relative_to(docs)))
+        runs = sum(block.action == "run" for block in blocks)
+        files = sum(block.action == "write" for block in blocks)
+        skips = [block for block in blocks if block.action == "skip"]
+        if runs or skips:
+            total += runs
+            print(f"{path.relative_to(docs)}: {runs} run, {files} files written, {len(skips)} skipped")
+            for block in skips:
+                print(f"    skipped {block.where}: {block.skip}")
+    print(f"total: {total} examples run")
+
+
+if __name__ == "__main__":
+    main()

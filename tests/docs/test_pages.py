@@ -2,6 +2,9 @@
 
 A page whose example stops working fails here (and so in CI). How blocks are read and
 marked is in blocks.py; each page runs in its own interpreter and sandbox (runner.py).
+A page that says ``<!-- test: s3 -->`` runs with boto3's environment pointed at the test
+session's S3 server (SeaweedFS), where the bucket ``my-bucket`` exists, so its examples
+read and write ``s3://my-bucket/...`` as a user's would.
 """
 
 from __future__ import annotations
@@ -16,12 +19,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from blocks import read_blocks  # noqa: E402
+from blocks import S3_MARK, read_blocks, runnable_pages  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 RUNNER = Path(__file__).with_name("runner.py")
-PAGES = sorted(str(p.relative_to(DOCS)) for p in DOCS.rglob("*.md"))
+DOCS_BUCKET = "my-bucket"
 
 
 def blocks_of(page: str) -> list[dict]:
@@ -32,20 +35,30 @@ def blocks_of(page: str) -> list[dict]:
     ]
 
 
+def s3_environment(request: pytest.FixtureRequest) -> None:
+    """Point boto3 at the session's S3 server (through os.environ) with my-bucket in it."""
+    server = request.getfixturevalue("s3_env")
+    client = server.client()
+    existing = {bucket["Name"] for bucket in client.list_buckets().get("Buckets", [])}
+    if DOCS_BUCKET not in existing:
+        client.create_bucket(Bucket=DOCS_BUCKET)
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("page", PAGES)
-def test_page_examples_run(page: str, tmp_path: Path) -> None:
-    blocks = blocks_of(page)
-    if not any(b["action"] == "run" for b in blocks):
-        pytest.skip(f"docs/{page} has no runnable example")
+@pytest.mark.parametrize("page", runnable_pages(DOCS))
+def test_page_examples_run(page: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    if S3_MARK in (DOCS / page).read_text():
+        s3_environment(request)
     sandbox = tmp_path / "sandbox"
     sandbox.mkdir()
-    (tmp_path / "blocks.json").write_text(json.dumps(blocks))
+    (tmp_path / "blocks.json").write_text(json.dumps(blocks_of(page)))
     env = dict(os.environ)
     # The `redun` of this interpreter's environment, whatever PATH the suite runs with.
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.pop("REDUN_CONFIG", None)
     env["COLUMNS"] = "100"
+    # No page reaches a cloud by accident: instance metadata is never asked for credentials.
+    env["AWS_EC2_METADATA_DISABLED"] = "true"
     proc = subprocess.run(
         [sys.executable, str(RUNNER), str(tmp_path / "blocks.json"), str(sandbox)],
         capture_output=True,
@@ -55,6 +68,12 @@ def test_page_examples_run(page: str, tmp_path: Path) -> None:
     )
     tail = "\n".join(f"{proc.stdout}\n{proc.stderr}".splitlines()[-60:])
     assert proc.returncode == 0, tail
+
+
+def test_every_guide_page_has_a_runnable_example() -> None:
+    pages = {str(p.relative_to(DOCS)) for p in DOCS.glob("*.md")}
+
+    assert pages and pages <= set(runnable_pages(DOCS))
 
 
 def test_skipped_examples_say_why(tmp_path: Path) -> None:

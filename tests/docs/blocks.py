@@ -112,7 +112,8 @@ def main() -> None:
         skips = [block for block in blocks if block.action == "skip"]
         if runs or skips:
             total += runs
-            print(f"{path.relative_to(docs)}: {runs} run, {files} files written, {len(skips)} skipped")
+            name = path.relative_to(docs)
+            print(f"{name}: {runs} run, {files} files written, {len(skips)} skipped")
             for block in skips:
                 print(f"    skipped {block.where}: {block.skip}")
     print(f"total: {total} examples run")

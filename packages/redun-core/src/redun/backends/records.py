@@ -30,10 +30,18 @@ class TaskRow(NamedTuple):
 
 
 class EvaluationRow(NamedTuple):
+    """The single-reduction cache entry of one eval hash.
+
+    A job that ran again (its cached result was invalid: a deleted output File) must
+    point the entry at its new result, or every later run reruns it: ``replace`` asks
+    for that. It may be False only when the entry is known not to exist yet.
+    """
+
     eval_hash: str
     task_hash: str
     args_hash: str
     value_hash: str
+    replace: bool = True
 
 
 class ArgumentRow(NamedTuple):
@@ -107,6 +115,8 @@ class CallNodeHit(NamedTuple):
     call_hash: str
     value_hash: str
     subtree_tasks: tuple[str, ...]
+    # Hashes of the contexts the call was recorded with (its ``redun.context`` tags).
+    contexts: tuple[str, ...] = ()
 
 
 class HandleRow(NamedTuple):

@@ -40,14 +40,25 @@ class CacheChecker:
     def process_pending(self) -> None:
         jobs, self._pending = self._pending, []
         scheduler = self.scheduler
+        if scheduler._stopping:
+            # The workflow failed before these were looked up: they never start.
+            for job in jobs:
+                scheduler.recorder.discard_held(job)
+            return
         backend = scheduler.backend
-        shallow = [j for j in jobs if j.options.get("check_valid") == CacheCheckValid.SHALLOW]
+        # Async tasks use the ultimate-reduction cache only (their awaited calls happen
+        # inside the body, so a first-round result cannot tell whether those changed).
+        shallow = [
+            j
+            for j in jobs
+            if j.options.get("check_valid") == CacheCheckValid.SHALLOW or j.task.is_async()
+        ]
         shallow_hits: dict[str, tuple[Any, str]] = {}
         for job in shallow:
             hit = self._ultimate_lookup(job)
             if hit is not None:
                 shallow_hits[job.id] = hit
-        rest = [j for j in jobs if j.id not in shallow_hits]
+        rest = [j for j in jobs if j.id not in shallow_hits and not j.task.is_async()]
         evals = backend.get_evaluations([j.eval_hash for j in rest]) if rest else {}
         values = backend.get_values(list(set(evals.values()))) if evals else {}
         registry = scheduler.type_registry
@@ -60,9 +71,14 @@ class CacheChecker:
                 release(job)
                 self._hit(job, value, CacheResult.ULTIMATE, call_hash)
                 continue
+            if job.task.is_async():
+                release(job)
+                scheduler._submit(job, reason="new")
+                continue
             value_hash = evals.get(job.eval_hash)
             row = values.get(value_hash) if value_hash else None
             if row is None:
+                job.eval_known_new = value_hash is None
                 release(job)
                 scheduler._submit(job, reason="new" if value_hash is None else "missing value")
                 continue
@@ -121,7 +137,12 @@ class CacheChecker:
     def _ultimate_lookup(self, job: Job) -> tuple[Any, str] | None:
         scheduler = self.scheduler
         task_registry = scheduler.task_registry
+        context_hash = job.context_hash
         for hit in scheduler.backend.get_call_nodes(job.task.hash, job.args_hash):
+            if context_hash is not None and context_hash not in hit.contexts:
+                # A call under a context is replayed only from a call under the same one
+                # (as upstream redun; a call without context accepts any).
+                continue
             if not all(task_registry.get(hash=t) is not None for t in hit.subtree_tasks):
                 continue
             row = scheduler.backend.get_values([hit.value_hash]).get(hit.value_hash)

@@ -78,8 +78,8 @@ class Evaluator:
 
     def __init__(self, eval_task_expression: Callable[[TaskExpression, Job | None], Promise]):
         self._eval_task_expression = eval_task_expression
-        # id(expr) -> (expr, promise): each expression object is evaluated once.
-        self._simple: dict[int, tuple[SimpleExpression, Promise]] = {}
+        # (parent, id(expr)) -> (expr, promise): each expression object once per parent.
+        self._simple: dict[tuple[str | None, int], tuple[SimpleExpression, Promise]] = {}
 
     def reset(self) -> None:
         self._simple.clear()
@@ -131,7 +131,7 @@ class Evaluator:
         return Promise.all(results).then(build)
 
     def _eval_simple(self, expr: SimpleExpression, parent_job: Job | None) -> Promise:
-        key = id(expr)
+        key = (parent_job.env_key if parent_job is not None else None, id(expr))
         cached = self._simple.get(key)
         if cached is not None:
             return cached[1]

@@ -77,6 +77,7 @@ class Job:
         "start_time",
         "handle_forks",
         "has_handles",
+        "eval_known_new",
         "_context",
     )
 
@@ -115,6 +116,9 @@ class Job:
         # the first handle passed on (most jobs never pass one).
         self.handle_forks: dict[str, int] | None = None
         self.has_handles = False
+        # The cache lookup found no entry for this eval hash: recording it needs no
+        # replacement of an older one.
+        self.eval_known_new = False
         self._context: dict | None = None
         if parent_job is not None:
             parent_job.child_jobs.append(self)
@@ -137,3 +141,55 @@ class Job:
 
     def get_context(self) -> dict:
         return self._context or {}
+
+    @property
+    def env_key(self) -> str:
+        """Where an expression evaluated under this job is deduplicated (its own calls)."""
+        return self.id
+
+
+class JobEnv(Job):
+    """A parent job seen with the context of one of its calls.
+
+    A call's default arguments are evaluated in the caller (their jobs are the parent
+    job's children) but with the called job's context, as upstream redun does: a
+    ``get_context()`` default must read the context its own call runs with. Each env has
+    its own key, so expressions evaluated in it (the default expression objects, shared
+    by every call of the task) are never merged with another call's.
+    """
+
+    __slots__ = ("job", "_env_key")
+
+    def __init__(self, job: Job | None, context: dict | None, key: str) -> None:
+        self.job = job
+        self._context = context
+        self._env_key = key
+
+    def __getattr__(self, name: str) -> Any:
+        job = object.__getattribute__(self, "job")
+        if job is None:
+            # Defaults of the root call: a parent with no options and no record.
+            if name == "child_jobs":
+                return []
+            try:
+                return _NO_PARENT[name]
+            except KeyError:
+                raise AttributeError(name) from None
+        return getattr(job, name)
+
+    @property
+    def env_key(self) -> str:
+        return self._env_key
+
+    def __repr__(self) -> str:
+        return f"JobEnv({self.job!r})"
+
+
+# What a root call's defaults see as their parent.
+_NO_PARENT: dict[str, Any] = {
+    "id": None,
+    "options": {},
+    "parent_job": None,
+    "execution": None,
+    "task_name": "",
+}

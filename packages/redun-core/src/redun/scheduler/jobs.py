@@ -8,10 +8,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from redun.context_values import merge_dicts
+from redun.expression import Expression, SchedulerExpression, TaskExpression
 from redun.hashing import hash_arguments, hash_call_node, hash_eval_from_args_hash
 from redun.promise import Promise
 from redun.scheduler.errors import ErrorValue, Traceback
-from redun.scheduler.evaluation import contains_expression, iter_task_expressions
+from redun.scheduler.evaluation import contains_expression
+from redun.scheduler.job import JobEnv
 from redun.scheduler.job_info import JobInfo, fill_job_info
 from redun.scheduler.limits import parse_job_limits
 from redun.scheduler.processing import postprocess_result, preprocess_args
@@ -19,11 +21,13 @@ from redun.scheduler.recording import utcnow
 from redun.scheduler.report import format_job_call
 from redun.task import CacheScope
 from redun.task.options import narrower_scope
+from redun.value.nested import is_namedtuple
 
 if TYPE_CHECKING:
     from redun.scheduler.job import Job
 
 
+_PLAIN_LEAVES = frozenset({int, str, float, bytes, bool, type(None)})
 # Children above which a cached job checks whether its call node is already recorded.
 RECHECK_CHILDREN = 16
 
@@ -87,14 +91,22 @@ class JobRunner:
         if not lazy_args and not lazy_defaults:
             self._on_args_ready(job, args, {**kwargs, **missing} if missing else kwargs)
             return
-        given = self.evaluator.evaluate((args, kwargs), job.parent_job)
-        filled = self.evaluator.evaluate(missing, job) if lazy_defaults else missing
+        given = self.evaluator.evaluate((args, kwargs), parent)
+        if lazy_defaults:
+            # In the caller, with this call's context (upstream redun's JobEnv).
+            env = JobEnv(parent, job._context, f"{job.id}:defaults")
+            filled = self.evaluator.evaluate(missing, env)
+        else:
+            filled = missing
         Promise.all([given, filled]).then(
             lambda done: self._on_args_ready(job, done[0][0], {**done[0][1], **done[1]}),
             lambda error: self._fail_job(job, error, None),
         )
 
     def _on_args_ready(self, job: Job, args: tuple, kwargs: dict) -> None:
+        if self._stopping:
+            # The workflow failed: nothing new starts (and nothing is left half-recorded).
+            return
         registry = self.type_registry
         task = job.task
         options = job.options
@@ -111,7 +123,8 @@ class JobRunner:
                 }
             job.args_hash = hash_arguments(registry, args, hash_kwargs)
         except Exception as error:
-            self._fail_job(job, error, None)
+            # An argument that cannot be hashed (a lock, a generator) fails this job.
+            self._fail_unhashable_args(job, args, kwargs, error)
             return
         job.eval_hash = hash_eval_from_args_hash(task.hash, job.args_hash)
         if job._context:
@@ -148,6 +161,23 @@ class JobRunner:
             if prov:
                 self.recorder.job_started(job)
             self._submit(job, reason="new")
+
+    def _fail_unhashable_args(self, job: Job, args: tuple, kwargs: dict, error: Exception) -> None:
+        """Fail a job whose arguments cannot be hashed, recorded like any failed job: its
+        row, and a call node whose arguments stand in for what could not be hashed."""
+        registry = self.type_registry
+        job.args, job.kwargs = args, kwargs
+        job.args_hash = hash_arguments(
+            registry,
+            [stand_in(registry, a) for a in args],
+            {k: stand_in(registry, v) for k, v in kwargs.items()},
+        )
+        job.eval_hash = hash_eval_from_args_hash(job.task.hash, job.args_hash)
+        job.start_time = utcnow()
+        self.report.add(job)
+        if job.options.get("prov") is not False:
+            self.recorder.job_started(job)
+        self._fail_job(job, error, None)
 
     def _cse_hit(self, job: Job, original: Job) -> None:
         job.was_cached = True
@@ -273,7 +303,15 @@ class JobRunner:
             self._fail_job(job, error, None)
             return
         if job.options.get("prov") is not False:
-            self.recorder.evaluation(job, result)
+            try:
+                self.recorder.evaluation(job, result)
+            except Exception as error:
+                if not contains_expression(result):
+                    # A result that cannot be hashed (a lock, a generator) fails its job.
+                    self._fail_job(job, error, None)
+                    return
+                # Calls whose arguments cannot be hashed fail as their own jobs; this
+                # first-round result is then simply not cached.
         self._resolve_result(job, result)
 
     def _on_job_failed(self, job: Job, error: Any, error_traceback: Any) -> None:
@@ -306,10 +344,15 @@ class JobRunner:
         registry = self.type_registry
         recorder = self.recorder
         prov = job.options.get("prov") is not False
-        if prov and not recorded:
-            result_hash, result_rows = recorder.value_row(value, result_hash)
-        else:
-            result_hash, result_rows = result_hash or registry.get_hash(value), []
+        try:
+            if prov and not recorded:
+                result_hash, result_rows = recorder.value_row(value, result_hash)
+            else:
+                result_hash, result_rows = result_hash or registry.get_hash(value), []
+        except Exception as error:
+            # A result that cannot be hashed fails its job (and only it).
+            self._fail_job(job, error, None)
+            return
         children = [child.call_hash for child in job.child_jobs if child.call_hash]
         if call_hash is None:
             call_hash = hash_call_node(job.task.hash, job.args_hash, result_hash, children)
@@ -347,16 +390,25 @@ class JobRunner:
         job.args, job.kwargs = (), {}
         job.result_promise.do_resolve(value)
 
-    def _arg_records(self, job: Job) -> list[tuple[int | None, str | None, Any, tuple[str, ...]]]:
+    def _arg_records(
+        self, job: Job, failed: bool = False
+    ) -> list[tuple[int | None, str | None, Any, tuple[str, ...]]]:
+        """Each argument with the calls it came from. A ``failed`` job may hold arguments
+        that cannot be hashed (why it failed): those are recorded as descriptions."""
         expr = job.expr
         records: list[tuple[int | None, str | None, Any, tuple[str, ...]]] = []
         config_args = job.options.get("config_args") or ()
+        registry = self.type_registry
         for i, value in enumerate(job.args):
             original = expr.args[i] if i < len(expr.args) else None
+            if failed:
+                value = stand_in(registry, value)
             records.append((i, None, value, _upstream_calls(original)))
         for key, value in job.kwargs.items():
             if key in config_args or type(value).__name__ == "JobInfo":
                 continue
+            if failed:
+                value = stand_in(registry, value)
             records.append((None, key, value, _upstream_calls(expr.kwargs.get(key))))
         return records
 
@@ -396,17 +448,48 @@ class JobRunner:
             job.call_hash = hash_call_node(job.task.hash, job.args_hash, result_hash, children)
             job.subtree_tasks = {job.task.hash}
             self.recorder.call_node(
-                job, job.call_hash, result_hash, rows, children, self._arg_records(job)
+                job, job.call_hash, result_hash, rows, children, self._arg_records(job, True)
             )
             self.recorder.job_ended(job)
         # Arguments are kept: the failure traceback shows them.
         job.result_promise.do_reject(error)
 
 
+def stand_in(registry: Any, value: Any) -> Any:
+    """``value`` if it can be hashed, else a description of it to record in its place."""
+    try:
+        registry.get_hash(value)
+    except Exception as error:
+        return f"<unhashable {type(value).__qualname__}: {error}>"
+    return value
+
+
 def _upstream_calls(value: Any) -> tuple[str, ...]:
-    if value is None:
+    """The calls an argument expression came from, as upstream redun records them: a task
+    call links to that call alone (not to what it was computed from); operators, item
+    access and scheduler tasks are looked through to the calls they were applied to."""
+    if type(value) in _PLAIN_LEAVES:
         return ()
-    return tuple(dict.fromkeys(e.call_hash for e in iter_task_expressions(value) if e.call_hash))
+    found: dict[str, None] = {}
+    seen: set[int] = set()
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        item_type = type(item)
+        if item_type in _PLAIN_LEAVES:
+            continue
+        if isinstance(item, TaskExpression) and not isinstance(item, SchedulerExpression):
+            if item.call_hash:
+                found[item.call_hash] = None
+        elif isinstance(item, Expression):
+            if id(item) not in seen:
+                seen.add(id(item))
+                stack.extend(item._upstreams)
+        elif item_type is dict:
+            stack.extend(item.values())
+        elif item_type in (list, tuple, set) or is_namedtuple(item):
+            stack.extend(item)
+    return tuple(found)
 
 
 __all__ = ["JobRunner", "Promise"]

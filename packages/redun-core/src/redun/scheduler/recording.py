@@ -173,12 +173,24 @@ class Recorder:
         if start is not None:
             self._pending.append(start)
 
+    def discard_held(self, job: Job) -> None:
+        """Forget a held job row: the job never starts."""
+        self._held.pop(job.id, None)
+
     def evaluation(self, job: Job, result: Any) -> None:
         """The single-reduction cache entry: eval_hash -> first-round result."""
         if job.eval_hash is None:
             return
         value_hash, rows = self.value_row(result)
-        rows.append(EvaluationRow(job.eval_hash, job.task.hash, job.args_hash or "", value_hash))
+        rows.append(
+            EvaluationRow(
+                job.eval_hash,
+                job.task.hash,
+                job.args_hash or "",
+                value_hash,
+                replace=not job.eval_known_new,
+            )
+        )
         self._write(rows)
 
     def cache_entry(self, task: Task, eval_hash: str, args_hash: str, value: Any) -> None:

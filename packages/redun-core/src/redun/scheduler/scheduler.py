@@ -118,7 +118,7 @@ class Scheduler(JobRunner):
             self._backend_loaded = True
 
     def _reset_execution_state(self) -> None:
-        self._expr_jobs: dict[int, tuple[TaskExpression, Promise]] = {}
+        self._expr_jobs: dict[tuple[str | None, int], tuple[TaskExpression, Promise]] = {}
         # fork_thread evaluations by expression hash.
         self.threads: dict[str, Promise] = {}
         self._cse: dict[tuple[str, str | None], Job] = {}
@@ -227,7 +227,8 @@ class Scheduler(JobRunner):
     def _run_loop(
         self, expr: TaskExpression, execution: Execution, argv: list[str], tags: Any
     ) -> Any:
-        if execution.parent_job_id is None:
+        recorded = execution.parent_job_id is None and self._root_records(expr)
+        if recorded:
             # The execution row goes first: its root job's row points at it (FK on Postgres).
             self.recorder.execution(execution.id, execution.root_job_id, argv)
         promise = self.evaluator.evaluate(expr, None)
@@ -238,12 +239,21 @@ class Scheduler(JobRunner):
         live = LiveStatus(self.report, enabled=self._live_display)
         live.start()
         try:
-            return self._loop(promise, execution, live, last_heartbeat)
+            return self._loop(promise, execution, live, last_heartbeat if recorded else None)
         finally:
             live.stop()
 
+    def _root_records(self, expr: TaskExpression) -> bool:
+        """Whether the root job records provenance: with ``prov=False`` (``--no-prov``)
+        upstream redun records no execution at all, only its tags."""
+        task = self.task_registry.get(expr.task_name)
+        if task is None:
+            return True
+        options = {**task.get_task_options(), **expr._options}
+        return options.get("prov") is not False
+
     def _loop(
-        self, promise: Promise, execution: Execution, live: Any, last_heartbeat: float
+        self, promise: Promise, execution: Execution, live: Any, last_heartbeat: float | None
     ) -> Any:
         while promise.is_pending:
             live.tick()
@@ -262,7 +272,7 @@ class Scheduler(JobRunner):
             except queue.Empty:
                 continue
             event()
-            if time.time() - last_heartbeat > 10:
+            if last_heartbeat is not None and time.time() - last_heartbeat > 10:
                 self.recorder.heartbeat(execution.id)
                 last_heartbeat = time.time()
         if promise.is_pending:
@@ -415,7 +425,9 @@ class Scheduler(JobRunner):
 
     # -- task expressions -------------------------------------------------------------------
     def _eval_task_expression(self, expr: TaskExpression, parent_job: Job | None) -> Promise:
-        key = id(expr)
+        # Each expression object once per parent (a shared object, such as a default
+        # argument, may run under parents with different contexts).
+        key = (parent_job.env_key if parent_job is not None else None, id(expr))
         known = self._expr_jobs.get(key)
         if known is not None:
             return known[1]

@@ -159,7 +159,12 @@ class Task(Value, Generic[P, R]):
         return self.hash == self._calc_hash()
 
     def is_async(self) -> bool:
-        return inspect.iscoroutinefunction(self.func)
+        # Asked per job: memoized against the function it was computed for.
+        known = self.__dict__.get("_is_async")
+        func = self.func
+        if known is None or known[0] is not func:
+            known = self._is_async = (func, inspect.iscoroutinefunction(func))
+        return known[1]
 
     def __repr__(self) -> str:
         return f"Task(fullname={self.fullname}, hash={self.hash[:8]})"

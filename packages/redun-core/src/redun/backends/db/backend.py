@@ -368,9 +368,9 @@ class RedunBackendDb(RedunBackend):
             return [CallNodeHit(*hit) for hit in self._direct.call_nodes(task_hash, args_hash)]
         from sqlalchemy import select
 
-        from redun.backends.db.tables import CallNode, CallSubtreeTask
+        from redun.backends.db.tables import CallNode, CallSubtreeTask, Tag
 
-        node, subtree = CallNode.__table__, CallSubtreeTask.__table__
+        node, subtree, tag = CallNode.__table__, CallSubtreeTask.__table__, Tag.__table__
         # Filter on the indexed task_hash; args_hash has no index (upstream schema).
         query = (
             select(node.c.call_hash, node.c.value_hash)
@@ -388,7 +388,16 @@ class RedunBackendDb(RedunBackend):
                 )
                 for call_hash, sub_task in rows:
                     tasks[call_hash].append(sub_task)
-        return [CallNodeHit(c, v, tuple(sorted(tasks[c]))) for c, v in nodes]
+            contexts: dict[str, list[str]] = {call_hash: [] for call_hash, _ in nodes}
+            for part in chunks(list(contexts)):
+                rows = conn.execute(
+                    select(tag.c.entity_id, tag.c.value).where(
+                        tag.c.key == "redun.context", tag.c.entity_id.in_(part)
+                    )
+                )
+                for call_hash, value in rows:
+                    contexts[call_hash].append(value)
+        return [CallNodeHit(c, v, tuple(sorted(tasks[c])), tuple(contexts[c])) for c, v in nodes]
 
 
 def _log_schema_created() -> None:

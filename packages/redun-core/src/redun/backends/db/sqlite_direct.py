@@ -8,6 +8,7 @@ the writer's connection. Creating or migrating a schema, and every other command
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -109,7 +110,9 @@ class DirectReader:
         sql = "SELECT call_hash FROM call_node WHERE call_hash IN ({marks})"
         return {row[0] for row in self._select(sql, call_hashes)}
 
-    def call_nodes(self, task_hash: str, args_hash: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    def call_nodes(
+        self, task_hash: str, args_hash: str
+    ) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
         with self._lock:
             nodes = self.conn.execute(
                 "SELECT call_hash, value_hash FROM call_node WHERE task_hash = ? "
@@ -120,7 +123,14 @@ class DirectReader:
         sql = "SELECT call_hash, task_hash FROM call_subtree_task WHERE call_hash IN ({marks})"
         for call_hash, sub_task in self._select(sql, list(subtree)):
             subtree[call_hash].append(sub_task)
-        return [(c, v, tuple(sorted(subtree[c]))) for c, v in nodes]
+        contexts: dict[str, list[str]] = {call_hash: [] for call_hash, _ in nodes}
+        sql = (
+            "SELECT entity_id, value FROM tag WHERE key = 'redun.context' "
+            "AND entity_id IN ({marks})"
+        )
+        for call_hash, value in self._select(sql, list(contexts)):
+            contexts[call_hash].append(json.loads(value))
+        return [(c, v, tuple(sorted(subtree[c])), tuple(contexts[c])) for c, v in nodes]
 
 
 class DirectConnection:
@@ -154,6 +164,7 @@ class DirectConnection:
                 for sql, params in insert_statements(name, rows, limit):
                     execute(sql, params)
         updates = [
+            ("evaluation", "eval_hash", ("value_hash",), list(batch.evaluation_updates.items())),
             (
                 "job",
                 "id",

@@ -83,6 +83,8 @@ class Batch:
         # instead of costing a separate UPDATE (most jobs start and end within a batch).
         self._jobs: dict[str, dict[str, Any]] = {}
         self.execution_updates: list[dict[str, Any]] = []
+        # eval_hash -> value_hash for cache entries a rerun replaces.
+        self.evaluation_updates: dict[str, str] = {}
         self.stale_tags: list[dict[str, Any]] = []
         # Handle states recorded again are current again (a rollback may have invalidated them).
         self.valid_handles: list[dict[str, Any]] = []
@@ -144,6 +146,9 @@ class Batch:
                     "value_hash": row.value_hash,
                 }
             )
+            if row.replace:
+                # After the insert (ignored if the entry exists): the newest result wins.
+                self.evaluation_updates[row.eval_hash] = row.value_hash
         elif isinstance(row, ExecutionRow):
             ins["execution"].append(row._asdict())
         elif isinstance(row, ExecutionUpdateRow):
@@ -252,6 +257,17 @@ class Batch:
                 else:
                     conn.execute(insert_ignore(table, conn.dialect.name), params)
         job, execution, tag = tables.job, tables.execution, tables.tag
+        if self.evaluation_updates:
+            evaluation = tables.evaluation
+            stmt = (
+                update(evaluation)
+                .where(evaluation.c.eval_hash == bindparam("b_hash"))
+                .values(value_hash=bindparam("b_value"))
+            )
+            conn.execute(
+                stmt,
+                [{"b_hash": k, "b_value": v} for k, v in self.evaluation_updates.items()],
+            )
         if self.job_ends:
             stmt = (
                 update(job)

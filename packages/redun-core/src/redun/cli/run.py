@@ -181,6 +181,8 @@ def run_command(
         handler.flush()
     if result is not None:
         click.echo(pformat(result))
+    # In-process callers (RedunClient.execute) get the workflow's result.
+    return result
 
 
 def _rerun_target(id_prefix: str | None) -> tuple[str, tuple, dict]:
@@ -212,6 +214,7 @@ def _execute(
     logger.info("redun :: version %s", _version())
     logger.info("config dir: %s", state.config_dir())
     scheduler = build_scheduler(config, state.setup_args)
+    state.scheduler = scheduler
     scheduler.keep_going = keep_going
     db_uri = config.get("backend", {}).get("db_uri", "sqlite")
     # A local SQLite repository is ours to upgrade; a shared database is not (upstream too).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +25,8 @@ class CliState:
     setup_args: tuple[str, ...] = ()
     _config: Config | None = field(default=None, repr=False)
     _backend: RedunBackend | None = field(default=None, repr=False)
+    # The scheduler `redun run` built, for in-process callers (RedunClient).
+    scheduler: Any = field(default=None, repr=False)
 
     def config_dir(self) -> str:
         from redun.config import get_config_dir

@@ -63,5 +63,5 @@ def test_a_bad_command_is_a_client_error(project: Path) -> None:
     client = RedunClient(stdout=io.StringIO(), stderr=io.StringIO())
     with pytest.raises(RedunError, match="no_such_task"):
         client.execute(["redun", "run", "wf.py", "no_such_task"])
-    with pytest.raises(RedunClientError, match="No such option"):
-        client.execute(["redun", "run", "--no-such-flag", "wf.py", "add"])
+    with pytest.raises(RedunClientError, match="No such command"):
+        client.execute(["redun", "no-such-command"])

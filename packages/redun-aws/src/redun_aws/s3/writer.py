@@ -33,6 +33,9 @@ class S3RawWriter(io.RawIOBase):
         self._upload_id: str | None = None
         self._parts: list[dict[str, Any]] = []
         self._written = 0
+        # After a failed request the object is abandoned: close() must not publish
+        # a partial object.
+        self._failed = False
 
     def writable(self) -> bool:
         return True
@@ -44,6 +47,10 @@ class S3RawWriter(io.RawIOBase):
         if self.closed:
             raise ValueError(f"write to closed S3 stream: {self._url}")
         view = memoryview(data).cast("B")
+        if self._failed:
+            # Already reported; the buffered rest is dropped so that closing (as a
+            # ``with`` block does) does not hide the original error behind a new one.
+            return len(view)
         self._buffer += view
         self._written += len(view)
         while len(self._buffer) >= self._part_size:
@@ -54,6 +61,10 @@ class S3RawWriter(io.RawIOBase):
 
     def close(self) -> None:
         if self.closed:
+            return
+        if self._failed:
+            self._buffer = bytearray()
+            super().close()
             return
         try:
             if self._upload_id is None:
@@ -100,6 +111,7 @@ class S3RawWriter(io.RawIOBase):
         self._parts.append({"PartNumber": number, "ETag": response["ETag"]})
 
     def _abort(self) -> None:
+        self._failed = True
         upload_id, self._upload_id = self._upload_id, None
         if upload_id is None:
             return

@@ -4,7 +4,28 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "servers"))
 
 from seaweedfs import s3_bucket, s3_env, seaweedfs  # noqa: E402, F401 - fixtures by name
+
+
+@pytest.fixture
+def s3_requests(s3_env) -> Iterator[Counter[str]]:
+    """S3 requests redun makes during the test, counted by operation (``HeadObject``...)."""
+    from redun_aws.s3.clients import on_new_client, reset_clients
+
+    counts: Counter[str] = Counter()
+
+    def count(model, **_) -> None:
+        counts[model.name] += 1
+
+    remove = on_new_client(lambda client: client.meta.events.register("before-call.s3", count))
+    reset_clients()
+    yield counts
+    remove()
+    reset_clients()

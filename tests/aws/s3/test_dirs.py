@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from redun import Dir, File
+from redun import Dir, File, Scheduler, task
 from redun.file import RedunOSError, glob_file
 from redun.hashing import hash_struct
+
+redun_namespace = "test_s3_dirs"
 
 
 def put(seaweedfs, bucket: str, *keys: str) -> None:
@@ -94,3 +96,26 @@ def test_mkdir_and_rmdir(s3_bucket: str, seaweedfs) -> None:
     full.rmdir(recursive=True)
     assert not full.exists()
     assert seaweedfs.client().list_objects_v2(Bucket=s3_bucket).get("KeyCount") == 0
+
+
+@task()
+def count_files(folder: Dir) -> int:
+    return len(list(folder))
+
+
+def test_a_dir_is_hashed_iterated_and_recorded_from_listings_alone(
+    s3_bucket, seaweedfs, s3_requests, tmp_path
+) -> None:
+    put(seaweedfs, s3_bucket, *(f"many/{i:03d}.txt" for i in range(40)), "many/sub/x.txt")
+    folder = Dir(f"s3://{s3_bucket}/many")
+
+    folder_hash = folder.hash
+    file_hashes = [file.hash for file in folder]
+    scheduler = Scheduler(config={"backend": {"db_uri": f"sqlite:///{tmp_path}/redun.db"}})
+    assert scheduler.run(count_files(Dir(f"s3://{s3_bucket}/many"))) == 41
+
+    assert s3_requests["HeadObject"] == 0
+    assert set(s3_requests) == {"ListObjectsV2"}
+    assert len(file_hashes) == 41
+    assert file_hashes[0] == etag_hash(seaweedfs, s3_bucket, "many/000.txt")
+    assert folder_hash == hash_struct(["Dir", folder.path] + sorted(file_hashes))

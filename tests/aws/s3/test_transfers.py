@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
-
 import pytest
 from redun import File
 from redun.file import copy_file
-from redun_aws.s3.clients import on_new_client, reset_clients
+from redun_aws.s3.clients import reset_clients
 from seaweedfs import READABLE_BUCKET, READER
 
 SIZE = 20 * 1024 * 1024 + 12345  # three 8 MiB parts, the last one short
@@ -19,32 +17,14 @@ def big_bytes() -> bytes:
     return os.urandom(SIZE)
 
 
-@pytest.fixture
-def requests():
-    """Counts S3 requests by operation name, from clients created during the test."""
-    counts: Counter[str] = Counter()
-
-    def hook(client) -> None:
-        def count(model, **_):
-            counts[model.name] += 1
-
-        client.meta.events.register("before-call.s3", count)
-
-    remove = on_new_client(hook)
-    reset_clients()
-    yield counts
-    remove()
-    reset_clients()
-
-
-def test_a_large_write_streams_in_parts(s3_bucket, seaweedfs, big_bytes, requests) -> None:
+def test_a_large_write_streams_in_parts(s3_bucket, seaweedfs, big_bytes, s3_requests) -> None:
     file = File(f"s3://{s3_bucket}/big.bin")
     with file.open("wb") as out:
         for start in range(0, SIZE, 1024 * 1024):
             out.write(big_bytes[start : start + 1024 * 1024])
 
-    assert requests["UploadPart"] == 3 and requests["CompleteMultipartUpload"] == 1
-    assert requests["PutObject"] == 0
+    assert s3_requests["UploadPart"] == 3 and s3_requests["CompleteMultipartUpload"] == 1
+    assert s3_requests["PutObject"] == 0
     etag = seaweedfs.client().head_object(Bucket=s3_bucket, Key="big.bin")["ETag"]
     assert etag.endswith('-3"'), "S3 records a multipart object as such"
     assert file.read("rb") == big_bytes
@@ -66,18 +46,22 @@ def test_a_denied_large_write_fails_cleanly(s3_env, seaweedfs, big_bytes, monkey
     )
 
 
-def test_upload_download_and_server_side_copy(s3_bucket, tmp_path, big_bytes, requests) -> None:
+def test_upload_download_and_server_side_copy(s3_bucket, tmp_path, big_bytes, s3_requests) -> None:
     local = tmp_path / "big.bin"
     local.write_bytes(big_bytes)
 
     remote = File(str(local)).copy_to(File(f"s3://{s3_bucket}/up/big.bin"))
-    assert requests["UploadPart"] >= 2, "large uploads go in parts"
+    assert s3_requests["UploadPart"] >= 2, "large uploads go in parts"
     assert remote.size() == SIZE
 
-    requests.clear()
+    s3_requests.clear()
     copy = remote.copy_to(File(f"s3://{s3_bucket}/copy/big.bin"))
-    assert requests["GetObject"] == 0 and requests["PutObject"] == 0 and requests["UploadPart"] == 0
-    assert requests["CopyObject"] + requests["UploadPartCopy"] >= 1, "the bytes stay in S3"
+    assert (
+        s3_requests["GetObject"] == 0
+        and s3_requests["PutObject"] == 0
+        and s3_requests["UploadPart"] == 0
+    )
+    assert s3_requests["CopyObject"] + s3_requests["UploadPartCopy"] >= 1, "the bytes stay in S3"
 
     copy_file(copy.path, str(tmp_path / "down" / "big.bin"))
     assert (tmp_path / "down" / "big.bin").read_bytes() == big_bytes

@@ -146,16 +146,40 @@ class S3FileSystem(FileSystem):
         bucket, key_pattern = split_url(pattern)
         if not globbing.has_wildcard(key_pattern):
             return [pattern] if self.exists(pattern) else []
-        prefix = globbing.literal_prefix(key_pattern)
-        deep = globbing.needs_deep_listing(key_pattern)
         regex = globbing.compile_pattern(key_pattern)
+        prefix = globbing.literal_prefix(key_pattern)
+        parent = prefix[: prefix.rfind("/") + 1]
         candidates: set[str] = set()
-        for entry in self._list(pattern, bucket, prefix, delimiter="" if deep else "/"):
+        for entry in self._list_matching(pattern, bucket, key_pattern):
             name = entry.get("Key") or entry["Prefix"]
             if not name.endswith("/"):
                 candidates.add(name)
-            candidates.update(globbing.implied_dirs(name, prefix[: prefix.rfind("/") + 1]))
+            candidates.update(globbing.implied_dirs(name, parent))
         return sorted(make_url(bucket, name) for name in candidates if regex.match(name))
+
+    def iter_files(self, pattern: str) -> Iterator[tuple[str, str | None]]:
+        """Objects matching ``pattern`` with their hashes, from one listing (no HEADs)."""
+        bucket, key_pattern = split_url(pattern)
+        if not globbing.has_wildcard(key_pattern):
+            head = self._head(pattern)
+            if head is not None:
+                yield pattern, hash_struct(["File", "s3", pattern, head["ETag"]])
+            return
+        regex = globbing.compile_pattern(key_pattern)
+        matches = {
+            make_url(bucket, obj["Key"]): obj["ETag"]
+            for obj in self._list_matching(pattern, bucket, key_pattern)
+            if "Key" in obj and not obj["Key"].endswith("/") and regex.match(obj["Key"])
+        }
+        for url in sorted(matches):
+            yield url, hash_struct(["File", "s3", url, matches[url]])
+
+    def _list_matching(self, url: str, bucket: str, key_pattern: str) -> Iterator[dict[str, Any]]:
+        """The listing that can hold ``key_pattern``'s matches: below its literal prefix,
+        one level deep unless the pattern spans levels."""
+        prefix = globbing.literal_prefix(key_pattern)
+        deep = globbing.needs_deep_listing(key_pattern)
+        return self._list(url, bucket, prefix, delimiter="" if deep else "/")
 
     # Changes
 

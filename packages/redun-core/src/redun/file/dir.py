@@ -11,7 +11,6 @@ import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from redun.file.api import glob_file
 from redun.file.file import File, FileClasses
 from redun.file.filesystem import FileSystem
 from redun.file.urls import get_filesystem
@@ -77,9 +76,13 @@ class FileSet(Value):
         return self._hash == self._calc_hash()
 
     def __iter__(self) -> Iterator[File]:
-        for path in sorted(glob_file(self.pattern)):
-            if self.filesystem.isfile(path):
-                yield self.classes.File(path)
+        for path, file_hash in self.filesystem.iter_files(self.pattern):
+            file = self.classes.File(path)
+            if file_hash is not None and type(file)._calc_hash is File._calc_hash:
+                # The listing already said what get_hash() would (IFile and
+                # ContentFile hash differently and compute their own).
+                file._hash = file_hash
+            yield file
 
     def files(self) -> list[File]:
         return list(self)

@@ -120,6 +120,19 @@ class FileSystem(abc.ABC):
         for file in Dir(path):
             yield file.hash
 
+    def iter_files(self, pattern: str) -> Iterator[tuple[str, str | None]]:
+        """The files matching ``pattern``, sorted, each with its ``get_hash`` if known.
+
+        ``FileSet``/``Dir`` iterate through this. The default globs and asks
+        ``isfile`` per match; an object store overrides it to answer from its listing
+        alone, including each object's hash (``get_hash``'s value at listing time), so
+        iterating and recording a directory of N objects costs N/1000 requests instead
+        of 2N.
+        """
+        for path in sorted(self.glob(pattern)):
+            if self.isfile(path):
+                yield path, None
+
     def copy(self, src_path: str, dest_path: str) -> None:
         """Copy one file, possibly between file systems, by streaming its bytes."""
         from redun.file.api import open_file

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+
 import pytest
 from redun import File
 from redun.file import copy_file

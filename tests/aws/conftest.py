@@ -15,13 +15,7 @@ from seaweedfs import s3_bucket, s3_env, seaweedfs  # noqa: E402, F401 - fixture
 
 
 @pytest.fixture
-def seaweedfs_env(request: pytest.FixtureRequest) -> None:
-    """The s3_env fixture, for fixtures here that need it active but not its value."""
-    request.getfixturevalue("s3_env")
-
-
-@pytest.fixture
-def s3_requests(seaweedfs_env: None) -> Iterator[Counter[str]]:
+def s3_requests(s3_env) -> Iterator[Counter[str]]:  # noqa: F811 (the fixture, by name)
     """S3 requests redun makes during the test, counted by operation (``HeadObject``...)."""
     from redun_aws.s3.clients import on_new_client, reset_clients
 

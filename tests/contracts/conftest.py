@@ -1,4 +1,5 @@
-"""Fixtures of the contract suites: every backend behind one ``backend_factory``.
+"""Fixtures of the contract suites: every backend behind one ``backend_factory``, every
+file system behind one ``fs_root``.
 
 ``sqlite_backend`` and ``pg_backend`` are the implementations; ``backend_factory`` is
 parametrized over both, so each contract test runs once per backend. The Postgres case
@@ -15,6 +16,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "postgres"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "servers"))
 
 from pg_server import (  # noqa: E402, F401 - fixtures are found by name
     pg_backend,
@@ -23,6 +25,7 @@ from pg_server import (  # noqa: E402, F401 - fixtures are found by name
     pg_session_uri,
     pg_uri,
 )
+from seaweedfs import s3_bucket, s3_env, seaweedfs  # noqa: E402, F401 - fixtures by name
 
 
 @pytest.fixture
@@ -60,3 +63,13 @@ def backend_factory(request: pytest.FixtureRequest) -> Callable[[], object]:
 def backend(backend_factory: Callable[[], object]) -> object:
     """A loaded backend of each implementation on an empty database."""
     return backend_factory()
+
+
+@pytest.fixture(params=["local", "s3"])
+def fs_root(request: pytest.FixtureRequest, tmp_path) -> str:
+    """An empty directory on each file system: a local path, or a prefix of an S3 bucket
+    on the session's SeaweedFS server."""
+    if request.param == "local":
+        return str(tmp_path / "root")
+    bucket = request.getfixturevalue("s3_bucket")
+    return f"s3://{bucket}/root"

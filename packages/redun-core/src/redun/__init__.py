@@ -46,6 +46,7 @@ _LAZY: dict[str, str] = {
 _PLUGIN_NAMES: dict[str, tuple[str, str]] = {
     "AWSBatchExecutor": ("redun_aws.batch.executor", "redun-aws"),
     "ShardedS3Dataset": ("redun_spark.dataset", "redun-spark"),
+    "ShardedDataset": ("redun_spark.dataset", "redun-spark"),
     "AWSGlueExecutor": ("redun_spark.glue.executor", "redun-spark"),
 }
 

@@ -14,6 +14,7 @@ KNOWN_PROVIDERS: dict[str, dict[str, str]] = {
     "redun_executors": {
         "aws_batch": "redun-aws",
         "aws_glue": "redun-spark",
+        "spark": "redun-spark",
     },
     "redun_filesystems": {
         "s3": "redun-aws",
@@ -24,6 +25,7 @@ KNOWN_PROVIDERS: dict[str, dict[str, str]] = {
     },
     "redun_value_types": {
         "redun.ShardedS3Dataset": "redun-spark",
+        "redun.ShardedDataset": "redun-spark",
     },
     "redun_cli_commands": {
         "aws": "redun-aws",

@@ -129,6 +129,12 @@ class SparkExecutor(Executor):
     # -- submit mode ------------------------------------------------------------------
     def _submit_app(self, job: Job) -> None:
         try:
+            from redun_spark.errors import SparkConfigError
+
+            raise SparkConfigError(
+                f"mode = submit in [{self.section_name}] is not available in this version "
+                "of redun-spark: use mode = session"
+            )
             with self._lock:
                 if self._submitter is None:
                     from redun_spark.submit import SparkSubmitter

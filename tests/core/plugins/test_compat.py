@@ -15,7 +15,12 @@ def plugin_modules(monkeypatch):
 
     def install(**modules: types.ModuleType | None) -> None:
         for name, module in modules.items():
-            monkeypatch.setitem(sys.modules, name.replace("__", "."), module)
+            name = name.replace("__", ".")
+            if module is None:
+                # An installed plugin's submodules, once imported, would still resolve.
+                for loaded in [key for key in sys.modules if key.startswith(f"{name}.")]:
+                    monkeypatch.delitem(sys.modules, loaded)
+            monkeypatch.setitem(sys.modules, name, module)
 
     return install
 

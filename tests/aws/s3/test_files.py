@@ -100,3 +100,4 @@ def test_upstream_helper_names(s3_bucket: str) -> None:
     fs = get_filesystem(url=f"s3://{s3_bucket}/k")
     assert isinstance(fs, redun.file.S3FileSystem)
     assert fs.get_bucket_and_key("s3://bucket/a/b.txt") == ("bucket", "a/b.txt")
+    assert fs.s3_raw.head_bucket(Bucket=s3_bucket)["ResponseMetadata"]["HTTPStatusCode"] == 200

@@ -43,6 +43,11 @@ class S3FileSystem(FileSystem):
     name = "s3"
     schemes: ClassVar[tuple[str, ...]] = ("s3",)
 
+    @property
+    def s3_raw(self) -> Any:
+        """This thread's boto3 S3 client (upstream's attribute name for it)."""
+        return get_client()
+
     @staticmethod
     def get_bucket_and_key(path: str) -> tuple[str, str]:
         """``(bucket, key)`` of an ``s3://`` URL (upstream's helper name)."""

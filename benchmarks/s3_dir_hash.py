@@ -46,9 +46,15 @@ def counting(self, operation, params):
     return original(self, operation, params)
 botocore.client.BaseClient._make_api_call = counting
 from redun import Dir
+rows = {}
 start = time.perf_counter()
 value = Dir(sys.argv[1]).hash
-print(json.dumps({"hash": value, "seconds": time.perf_counter() - start, "requests": counts}))
+rows["upstream-dir-hash"] = [value, time.perf_counter() - start, dict(counts)]
+counts.clear()
+start = time.perf_counter()
+count = len([file.hash for file in Dir(sys.argv[1])])
+rows["upstream-dir-iterate-with-file-hashes"] = [count, time.perf_counter() - start, dict(counts)]
+print(json.dumps(rows))
 """
 
 
@@ -130,12 +136,10 @@ def run(args: argparse.Namespace) -> int:
             text=True,
             check=True,
         )
-        upstream = json.loads(probe.stdout.strip().splitlines()[-1])
-        results["upstream-dir-hash"] = {
-            "seconds": round(upstream["seconds"], 3),
-            "requests": upstream["requests"],
-            "result": upstream["hash"],
-        }
+        for name, (outcome, seconds, requests) in json.loads(
+            probe.stdout.strip().splitlines()[-1]
+        ).items():
+            results[name] = {"seconds": round(seconds, 3), "requests": requests, "result": outcome}
 
     print(f"{'case':32} {'wall':>9}  requests")
     for name, row in results.items():

@@ -119,3 +119,13 @@ def test_a_dir_is_hashed_iterated_and_recorded_from_listings_alone(
     assert len(file_hashes) == 41
     assert file_hashes[0] == etag_hash(seaweedfs, s3_bucket, "many/000.txt")
     assert folder_hash == hash_struct(["Dir", folder.path] + sorted(file_hashes))
+
+
+def test_a_whole_bucket_as_a_dir(s3_bucket, seaweedfs) -> None:
+    put(seaweedfs, s3_bucket, "a.txt", "b/c.txt")
+    bucket = Dir(f"s3://{s3_bucket}")
+
+    assert bucket.exists()
+    assert [f.path for f in bucket] == [f"s3://{s3_bucket}/a.txt", f"s3://{s3_bucket}/b/c.txt"]
+    assert bucket.hash == hash_struct(["Dir", bucket.path] + sorted(f.hash for f in bucket))
+    assert not Dir("s3://redun-no-such-bucket").exists()

@@ -80,5 +80,10 @@ class RedunBackend(ABC):
         default keeps no lineage, so there is nothing to invalidate."""
         return set()
 
+    def get_execution_savings(self, execution_id: str) -> Any:
+        """Jobs an execution reused from the cache and the compute they saved
+        (``redun.backends.db.saved.Savings``); None when the backend cannot tell."""
+        return None
+
     def get_db_version(self) -> Any:  # pragma: no cover - optional
         raise NotImplementedError

@@ -155,8 +155,17 @@ class LogView:
             f"Jobs: {len(jobs)} (DONE: {statuses['DONE']}, CACHED: {statuses['CACHED']}, "
             f"FAILED: {statuses['FAILED']})"
         )
+        self.savings_line(execution_id)
         self.echo("-" * 80)
         self.job_tree(jobs, root.id)
+
+    def savings_line(self, execution_id: str) -> None:
+        from redun.backends.db.saved import execution_savings, format_savings
+        from redun.cli.log_saved import connection_reader
+
+        savings = execution_savings(connection_reader(self.conn), execution_id)
+        if savings.reused:
+            self.echo(f"Cache: {format_savings(savings)}")
 
     def status_table(self, counts: dict[str, Counter[str]], when: datetime) -> None:
         for line in format_status_table(counts, when.astimezone()):
@@ -356,6 +365,8 @@ def _open(conn_owner: Any) -> Any:
 @click.option("--arg", multiple=True, metavar="HASH", help="Jobs with an argument of this hash.")
 @click.option("-t", "--tag", "tags", multiple=True, metavar="K[=V]", help="Records with this tag.")
 @click.option("--exec-tag", "exec_tags", multiple=True, metavar="K[=V]", help="By execution tag.")
+@click.option("--saved", is_flag=True, help="Compute the cache saved, per task (see --since).")
+@click.option("--since", metavar="SPAN|DATE", help="With --saved: since 7d, 12h, 2026-11-01...")
 @click.option("--count", is_flag=True, help="Count records by kind instead of listing them.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--detail", is_flag=True, help="Show full ids.")
@@ -375,9 +386,20 @@ def log_command(record_id: str | None = None, **options: Any) -> None:
     backend = get_state().backend()
     with _open(backend) as conn:
         view = LogView(conn, options["fmt"], options["detail"], lines)
-        if record_id is not None:
+        if options["saved"] or options["since"]:
+            _show_saved(conn, view, record_id, options["since"])
+        elif record_id is not None:
             show_record(conn, view, record_id)
         else:
             list_records(conn, view, options)
     if lines:
         click.echo_via_pager("\n".join(lines) + "\n")
+
+
+def _show_saved(conn: Any, view: LogView, record_id: str | None, since: str | None) -> None:
+    from redun.cli.log_saved import show_saved
+    from redun.cli.time_spans import parse_since
+
+    if record_id is not None:
+        raise UsageError("--saved sums over time; use `redun log EXEC_ID` for one execution")
+    show_saved(conn, view, parse_since(since or "7d", "--since"))

@@ -37,6 +37,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "launch": "redun.cli.launch:launch_command",
     "fs": "redun.cli.fs:fs_command",
     "repl": "redun.cli.repl:repl_command",
+    "why": "redun.cli.why:why_command",
 }
 
 

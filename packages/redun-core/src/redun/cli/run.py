@@ -206,6 +206,7 @@ def _execute(
 ) -> Any:
     """Build the scheduler from the repository's config and run ``task(*args, **kwargs)``."""
     from redun.cli.setup import build_scheduler
+    from redun.cli.run_summary import log_savings
     from redun.cli.state import get_state
     from redun.scheduler import DryRunResult
 
@@ -220,7 +221,9 @@ def _execute(
     # A local SQLite repository is ours to upgrade; a shared database is not (upstream too).
     scheduler.load(migrate=True if db_uri.startswith("sqlite") else None)
     try:
-        return scheduler.run(task(*args, **kwargs), exec_argv=argv, **run_kwargs)
+        result = scheduler.run(task(*args, **kwargs), exec_argv=argv, **run_kwargs)
+        log_savings(scheduler)
+        return result
     except DryRunResult as exc:
         raise DryRunIncomplete("dry run stopped at jobs that are not cached (see log)") from exc
     except RedunError:

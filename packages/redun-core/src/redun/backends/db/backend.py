@@ -311,6 +311,29 @@ class RedunBackendDb(RedunBackend):
                 found.update(tuple(row) for row in conn.execute(query).all())
         return found
 
+    @property
+    def dialect_name(self) -> str:
+        """``sqlite``, ``postgresql``, ...: what plain SQL here must be written for."""
+        if self._direct is not None:
+            return "sqlite"
+        return self.connect().dialect.name
+
+    def read_rows(self, sql: str, params: Mapping[str, Any]) -> list[tuple]:
+        """Plain SQL with named ``:params`` through the connection this backend reads with
+        (the DBAPI on the SQLite fast path, so a run's summary needs no SQLAlchemy)."""
+        if self._direct is not None:
+            return self._direct.rows(sql, params)
+        from sqlalchemy import text
+
+        with self.transaction() as conn:
+            return [tuple(row) for row in conn.execute(text(sql), dict(params))]
+
+    def get_execution_savings(self, execution_id: str) -> Any:
+        """Jobs this execution reused from the cache and the compute they saved."""
+        from redun.backends.db.saved import execution_savings
+
+        return execution_savings(self.read_rows, execution_id)
+
     def explain_cache_miss(
         self, name: str, namespace: str, task_hash: str, args_hash: str
     ) -> dict[str, Any] | None:

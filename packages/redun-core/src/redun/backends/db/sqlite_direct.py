@@ -98,6 +98,11 @@ class DirectReader:
                 rows.extend(self.conn.execute(sql.format(marks=marks), part).fetchall())
         return rows
 
+    def rows(self, sql: str, params: Any) -> list[tuple]:
+        """Any read query (named ``:params``), e.g. the savings report after a run."""
+        with self._lock:
+            return self.conn.execute(sql, dict(params)).fetchall()
+
     def evaluations(self, eval_hashes: Sequence[str]) -> dict[str, str]:
         sql = "SELECT eval_hash, value_hash FROM evaluation WHERE eval_hash IN ({marks})"
         return dict(self._select(sql, eval_hashes))

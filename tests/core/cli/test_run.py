@@ -474,9 +474,13 @@ def test_failed_task_is_one_error_line_and_exit_1(hello: Path, redun) -> None:
 
 
 def test_dryrun_stops_at_uncached_jobs(hello: Path, redun) -> None:
+    """The dry run prints its plan and exits 0; --exit-code keeps upstream's exit 1."""
     result = redun("run", "--dryrun", "hello.py", "main")
-    assert result.code == 1
-    assert "dry run stopped at jobs that are not cached" in error_line(result)
+    assert result.code == 0, result.err
+    assert "[redun] Plan: 1 job would run, 0 jobs would be reused." in result.err
+    strict = redun("run", "--dryrun", "--exit-code", "hello.py", "main")
+    assert strict.code == 1
+    assert "dry run: 1 job would run (--exit-code)" in error_line(strict)
     assert runs() == []
     assert redun("run", "hello.py", "main").code == 0
     replay = redun("run", "--dryrun", "hello.py", "main")
@@ -519,10 +523,10 @@ def test_git_tags_come_from_the_repository_around_the_workflow(tmp_path, monkeyp
 
 
 def test_error_line_comes_after_every_log_line(hello: Path, redun) -> None:
-    result = redun("run", "--dryrun", "hello.py", "main")
+    result = redun("run", "--dryrun", "--exit-code", "hello.py", "main")
     assert result.code == 1
     lines = result.err.strip().splitlines()
-    assert lines[-1].startswith("redun: error: dry run stopped")
+    assert lines[-1].startswith("redun: error: dry run: 1 job would run")
     assert "[redun] Dryrun: Additional jobs would run." in lines[:-1]
     # A job the dry run would submit counts as running, as upstream redun counts it.
     all_row = next(line for line in lines if line.startswith("[redun] | ALL "))

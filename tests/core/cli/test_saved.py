@@ -33,7 +33,7 @@ def main(n: int = 2) -> list:
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("REDUN_CONFIG", raising=False)
-    (tmp_path / "wf.py").write_text(WORKFLOW)
+    (tmp_path / "savewf.py").write_text(WORKFLOW)
     saved_path = list(sys.path)
     yield tmp_path
     sys.path[:] = saved_path
@@ -49,11 +49,11 @@ def _saved_seconds(text: str) -> tuple[int, float]:
 
 
 def test_a_cached_rerun_reports_the_compute_it_reused(workdir: Path, redun) -> None:
-    first = redun("run", "wf.py", "main")
+    first = redun("run", "savewf.py", "main")
     assert first.code == 0, first.err
     assert "compute saved" not in first.err  # nothing was reused on the first run
 
-    second = redun("run", "wf.py", "main")
+    second = redun("run", "savewf.py", "main")
     assert second.code == 0, second.err
     reused, seconds = _saved_seconds(second.err)
     # main and both slow jobs came from the cache; the two slow jobs had taken 0.3 s each.
@@ -67,7 +67,7 @@ def test_a_cached_rerun_reports_the_compute_it_reused(workdir: Path, redun) -> N
 
 def test_saved_sums_per_task_over_a_time_range(workdir: Path, redun) -> None:
     for n in ("2", "2", "3"):
-        assert redun("run", "wf.py", "main", "--n", n).code == 0
+        assert redun("run", "savewf.py", "main", "--n", n).code == 0
     # Runs 2 and 3 reused slow(0) and slow(1) each; run 3 ran slow(2) for real.
     result = redun("log", "--saved", "--since", "1d", "--format", "json")
     assert result.code == 0, result.err

@@ -35,7 +35,7 @@ class WorkflowFailed(RedunError):
 
 
 class DryRunIncomplete(RedunError):
-    """``--dryrun`` reached jobs that are not cached (exit 1, as upstream redun)."""
+    """``--dryrun --exit-code`` found jobs that would run (exit 1, as upstream's dry run)."""
 
 
 @click.command(
@@ -52,7 +52,16 @@ class DryRunIncomplete(RedunError):
 @click.argument("task_args", nargs=-1, type=click.UNPROCESSED)
 @click.option("--no-cache", is_flag=True, help="Run every job, ignoring cached results.")
 @click.option("--no-prov", is_flag=True, help="Do not record provenance for the root task.")
-@click.option("--dryrun", is_flag=True, help="Replay the cache; stop at the first uncached job.")
+@click.option(
+    "--dryrun",
+    is_flag=True,
+    help="Run nothing: replay the cache as far as it goes and print the plan.",
+)
+@click.option(
+    "--exit-code",
+    is_flag=True,
+    help="With --dryrun: exit with status 1 if any job would run (for CI).",
+)
 @click.option("--pdb", "use_pdb", is_flag=True, help="Start the debugger on a task error.")
 @click.option(
     "--keep-going",
@@ -85,6 +94,7 @@ def run_command(
     no_cache: bool,
     no_prov: bool,
     dryrun: bool,
+    exit_code: bool,
     use_pdb: bool,
     keep_going: bool,
     rerun: bool,
@@ -176,6 +186,7 @@ def run_command(
         execution_id=execution_id,
         use_pdb=use_pdb,
         keep_going=keep_going,
+        exit_code=exit_code,
     )
     for handler in logging.getLogger("redun").handlers:
         handler.flush()
@@ -202,9 +213,12 @@ def _execute(
     argv: list[str],
     use_pdb: bool,
     keep_going: bool = False,
+    exit_code: bool = False,
+    on_plan: Any = None,
     **run_kwargs: Any,
 ) -> Any:
     """Build the scheduler from the repository's config and run ``task(*args, **kwargs)``."""
+    from redun.cli.plan import report_plan
     from redun.cli.setup import build_scheduler
     from redun.cli.run_summary import log_savings
     from redun.cli.state import get_state
@@ -222,10 +236,10 @@ def _execute(
     scheduler.load(migrate=True if db_uri.startswith("sqlite") else None)
     try:
         result = scheduler.run(task(*args, **kwargs), exec_argv=argv, **run_kwargs)
-        log_savings(scheduler)
-        return result
-    except DryRunResult as exc:
-        raise DryRunIncomplete("dry run stopped at jobs that are not cached (see log)") from exc
+    except DryRunResult:
+        # Upstream exits 1 here; the plan is the answer now (--exit-code keeps the 1).
+        report_plan(scheduler, complete=False, exit_code=exit_code, on_plan=on_plan)
+        return None
     except RedunError:
         raise
     except Exception as exc:
@@ -237,6 +251,11 @@ def _execute(
         if where:
             message = f"{message} (in job {where})"
         raise WorkflowFailed(message) from exc
+    if run_kwargs.get("dryrun"):
+        report_plan(scheduler, complete=True, on_plan=on_plan)
+    else:
+        log_savings(scheduler)
+    return result
 
 
 def _explain_misplaced_option(ctx: click.Context, exc: Exception) -> None:

@@ -210,6 +210,7 @@ class JobRunner:
             executor = job.options.get("executor", "default")
             self._job_line(f"Dryrun Job {job.id[:8]}:  {format_job_call(job)} on {executor}")
             self.report.dryrun(job)
+            self.dryrun_jobs.append(job)
             return
         if self._stopping:
             # The workflow already failed and we are not keeping going.

@@ -124,6 +124,8 @@ class Scheduler(JobRunner):
         self._cse: dict[tuple[str, str | None], Job] = {}
         self._running = 0
         self._dryrun = False
+        # Jobs a dry run would have submitted, in order (what `redun run --dryrun` plans).
+        self.dryrun_jobs: list[Job] = []
         self._use_cache = True
         self._failed: list[Job] = []
         # What ended the workflow itself (a task's error, an incomplete dry run), as

@@ -42,19 +42,48 @@ class CallFacts:
     # The result's type and files (recorded calls only).
     result_type: str | None = None
     result_files: dict[str, str] = field(default_factory=dict)
+    # Files in the recorded result that no longer match: (path, recorded, current|None).
+    result_stale: list[tuple[str, str, str | None]] = field(default_factory=list)
     # Tasks the recorded result refers to (a lazy result re-checks their code): name -> hash.
     result_tasks: dict[str, str] = field(default_factory=dict)
     version: str | None = None
     hash_includes: list[str] = field(default_factory=list)
 
 
+def iter_leaves(value: Any, limit: int = 100_000) -> list[Any]:
+    """Leaves of a nested value, looking inside lazy expressions and partial tasks too
+    (a first-round result is often an expression whose arguments hold files)."""
+    from redun.value.nested import iter_nested_children
+
+    leaves: list[Any] = []
+    stack, seen = [value], 0
+    while stack and seen < limit:
+        item = stack.pop()
+        seen += 1
+        inner = [*item.args, *item.kwargs.values()] if _is_call(item) else None
+        if inner is not None:
+            leaves.append(item)
+            stack.extend(inner)
+            continue
+        for is_leaf, child in iter_nested_children(item):
+            if is_leaf:
+                leaves.append(child)
+            else:
+                stack.append(child)
+    return leaves
+
+
+def _is_call(item: Any) -> bool:
+    name = type(item).__name__
+    return name in ("TaskExpression", "SimpleExpression", "SchedulerExpression", "PartialTask")
+
+
 def files_in(value: Any) -> dict[str, str]:
     """Every File inside a (nested) value, and each file of a Dir, as path -> hash."""
     from redun.file import Dir, File
-    from redun.value.nested import iter_nested_value
 
     found: dict[str, str] = {}
-    for item in iter_nested_value(value):
+    for item in iter_leaves(value):
         if isinstance(item, Dir):
             found[item.path] = item.hash
             for member in getattr(item, "_files", None) or []:
@@ -64,31 +93,54 @@ def files_in(value: Any) -> dict[str, str]:
     return found
 
 
+def stale_files(value: Any) -> list[tuple[str, str, str | None]]:
+    """Files and Dirs inside a recorded value that no longer match their recorded hash:
+    ``(path, recorded hash, current hash or None when gone)``."""
+    from redun.file import Dir, File
+
+    stale = []
+    for item in iter_leaves(value):
+        if not isinstance(item, (File, Dir)):
+            continue
+        try:
+            current = type(item)(item.path)
+            exists = current.exists()
+            now = current.hash if exists else None
+        except Exception:  # noqa: BLE001 - an unreachable file system counts as gone
+            now = None
+        if now != item.hash:
+            stale.append((item.path, item.hash, now))
+            if isinstance(item, Dir) and now is not None:
+                stale.extend(_stale_members(item, current))
+    return stale
+
+
+def _stale_members(recorded: Any, current: Any) -> list[tuple[str, str, str | None]]:
+    """Which files of a changed Dir changed, appeared or vanished."""
+    before = {f.path: f.hash for f in getattr(recorded, "_files", None) or []}
+    if not before:
+        return []  # the record does not list the files the Dir held
+    try:
+        after = {f.path: f.hash for f in current.files()}
+    except Exception:  # noqa: BLE001
+        return []
+    return [
+        (path, before.get(path) or "(none)", after.get(path))
+        for path in sorted(set(before) | set(after))
+        if before.get(path) != after.get(path)
+    ]
+
+
 def tasks_in(value: Any) -> dict[str, str]:
     """Tasks a (lazy) result mentions, fullname -> recorded hash: task values passed along
-    (``map_(task, ...)``) and the calls of its expressions."""
+    (``map_(task, ...)``) and partial tasks."""
     from redun.task import Task
-    from redun.value.nested import iter_nested_children
 
     found: dict[str, str] = {}
-    stack, seen = [value], 0
-    while stack and seen < 10_000:
-        item = stack.pop()
-        seen += 1
+    for item in iter_leaves(value):
         task = getattr(item, "task", None) if type(item).__name__ == "PartialTask" else item
         if isinstance(task, Task) and getattr(task, "hash", None):
             found[task.fullname] = task.hash
-        if hasattr(item, "task_name") and hasattr(item, "args") and hasattr(item, "kwargs"):
-            stack.extend(item.args)
-            stack.extend(item.kwargs.values())
-            continue
-        if type(item).__name__ == "PartialTask":
-            stack.extend(item.args)
-            stack.extend(item.kwargs.values())
-            continue
-        for is_leaf, child in iter_nested_children(item):
-            if not is_leaf:
-                stack.append(child)
     return found
 
 
@@ -165,11 +217,13 @@ def recorded_call(conn: Connection, call_hash: str) -> CallFacts:
     result = rows.get(node.value_hash)
     result_files: dict[str, str] = {}
     result_tasks: dict[str, str] = {}
+    result_stale: list[tuple[str, str, str | None]] = []
     for value_hash in results:
         ok, obj = _loaded(rows.get(value_hash))
         if ok:
             result_files.update(files_in(obj))
             result_tasks.update(tasks_in(obj))
+            result_stale.extend(stale_files(obj))
     fullname = f"{task.namespace}.{task.name}" if task.namespace else task.name
     return CallFacts(
         fullname=fullname,
@@ -184,6 +238,7 @@ def recorded_call(conn: Connection, call_hash: str) -> CallFacts:
         result_type=result.type if result is not None else None,
         result_files=result_files,
         result_tasks=result_tasks,
+        result_stale=list(dict.fromkeys(result_stale)),
     )
 
 

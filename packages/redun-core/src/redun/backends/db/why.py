@@ -152,21 +152,14 @@ def _result_reasons(old: CallFacts, current_hash: TaskHashes) -> list[Reason]:
     if old.result_type == ERROR_TYPE:
         return [Reason("previous_error", "the recorded call failed; errors are never reused")]
     reasons = _task_reasons(old, current_hash)
-    from redun.file import File
-
-    for path, recorded in sorted(old.result_files.items()):
-        detail = {"path": path, "recorded_hash": recorded}
-        try:
-            current = File(path)
-            exists = current.exists()
-            now = current.hash if exists else None
-        except Exception:  # noqa: BLE001 - an unreachable file system counts as vanished
-            exists, now = False, None
-        if not exists:
-            reasons.append(Reason("result_file", f"output file {path} vanished", detail))
-        elif now != recorded:
-            detail["current_hash"] = now
-            text = f"output file {path} changed (hash {recorded[:8]} -> {(now or '?')[:8]})"
+    for path, recorded, now in old.result_stale:
+        detail = {"path": path, "recorded_hash": recorded, "current_hash": now}
+        if now is None:
+            reasons.append(
+                Reason("result_file", f"file {path} of the recorded result vanished", detail)
+            )
+        else:
+            text = f"file {path} of the recorded result changed (hash {recorded[:8]} -> {now[:8]})"
             reasons.append(Reason("result_file", text, detail))
     if not reasons and old.result_files:
         paths = ", ".join(sorted(old.result_files))

@@ -50,8 +50,8 @@ def _summary(reason: Reason) -> str:
 
 def explain_jobs(scheduler: Any, jobs: list[Job]) -> list[PlannedJob]:
     """Reasons for each job that would run (up to EXPLAIN_PER_TASK per task)."""
-    from redun.backends.db.call_facts import live_call
     from redun.backends.db.why import explain_call
+    from redun.cli.why_values import inspect_value, live_call
     from redun.scheduler.report import format_job_call
 
     registry, tasks = scheduler.type_registry, scheduler.task_registry
@@ -72,7 +72,9 @@ def explain_jobs(scheduler: Any, jobs: list[Job]) -> list[PlannedJob]:
             if seen[job.task_name] > EXPLAIN_PER_TASK or job.args_hash is None:
                 continue
             facts = live_call(job.task, job.args_hash, job.args, job.kwargs, job._context, registry)
-            entry.reasons, _ = explain_call(conn, facts, current_hash=current_hash)
+            entry.reasons, _ = explain_call(
+                conn, facts, current_hash=current_hash, inspect=inspect_value
+            )
     return planned
 
 

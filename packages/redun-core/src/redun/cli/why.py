@@ -106,17 +106,18 @@ def _explain_recorded(conn: Any, target: str, fmt: str) -> None:
     from redun.backends.db import queries
     from redun.backends.db.why_jobs import explain_execution, explain_job
     from redun.cli.log import LogView
+    from redun.cli.why_values import inspect_value
 
     kind, full_id = queries.resolve_id(conn, target)
     view = LogView(conn, fmt, detail=False)
     if kind == "Job":
         job = queries.get_jobs(conn, [full_id])[full_id]
         args = view.call_args([job.call_hash]).get(job.call_hash, "") if job.call_hash else ""
-        _echo_job(explain_job(conn, job, args), fmt)
+        _echo_job(explain_job(conn, job, args, inspect_value), fmt)
         return
     if kind != "Execution":
         raise UsageError(f"{target}: {kind} {full_id[:8]} is not a job or an execution")
-    explanations, reused = explain_execution(conn, full_id)
+    explanations, reused = explain_execution(conn, full_id, inspect_value)
     args = view.call_args([e.job.call_hash for e in explanations if e.job.call_hash])
     for explanation in explanations:
         explanation.args = args.get(explanation.job.call_hash or "", "")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,26 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 CONTEXT_TAG = "redun.context"
+
+
+@dataclass
+class ValueFacts:
+    """What `redun why` needs to know about a recorded value's contents: its files
+    (path -> hash), the tasks it mentions (fullname -> hash) and its files that no longer
+    match the record (path, recorded hash, current hash or None)."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    tasks: dict[str, str] = field(default_factory=dict)
+    stale: list[tuple[str, str, str | None]] = field(default_factory=list)
+
+
+# Looks inside a deserialized value. Values, files and tasks live above the backends
+# layer, so the caller (the CLI) passes the inspector in.
+Inspect = Callable[[Any], ValueFacts]
+
+
+def inspect_nothing(value: Any) -> ValueFacts:
+    return ValueFacts()
 
 
 @dataclass
@@ -48,100 +69,6 @@ class CallFacts:
     result_tasks: dict[str, str] = field(default_factory=dict)
     version: str | None = None
     hash_includes: list[str] = field(default_factory=list)
-
-
-def iter_leaves(value: Any, limit: int = 100_000) -> list[Any]:
-    """Leaves of a nested value, looking inside lazy expressions and partial tasks too
-    (a first-round result is often an expression whose arguments hold files)."""
-    from redun.value.nested import iter_nested_children
-
-    leaves: list[Any] = []
-    stack, seen = [value], 0
-    while stack and seen < limit:
-        item = stack.pop()
-        seen += 1
-        inner = [*item.args, *item.kwargs.values()] if _is_call(item) else None
-        if inner is not None:
-            leaves.append(item)
-            stack.extend(inner)
-            continue
-        for is_leaf, child in iter_nested_children(item):
-            if is_leaf:
-                leaves.append(child)
-            else:
-                stack.append(child)
-    return leaves
-
-
-def _is_call(item: Any) -> bool:
-    name = type(item).__name__
-    return name in ("TaskExpression", "SimpleExpression", "SchedulerExpression", "PartialTask")
-
-
-def files_in(value: Any) -> dict[str, str]:
-    """Every File inside a (nested) value, and each file of a Dir, as path -> hash."""
-    from redun.file import Dir, File
-
-    found: dict[str, str] = {}
-    for item in iter_leaves(value):
-        if isinstance(item, Dir):
-            found[item.path] = item.hash
-            for member in getattr(item, "_files", None) or []:
-                found[member.path] = member.hash
-        elif isinstance(item, File):
-            found[item.path] = item.hash
-    return found
-
-
-def stale_files(value: Any) -> list[tuple[str, str, str | None]]:
-    """Files and Dirs inside a recorded value that no longer match their recorded hash:
-    ``(path, recorded hash, current hash or None when gone)``."""
-    from redun.file import Dir, File
-
-    stale = []
-    for item in iter_leaves(value):
-        if not isinstance(item, (File, Dir)):
-            continue
-        try:
-            current = type(item)(item.path)
-            exists = current.exists()
-            now = current.hash if exists else None
-        except Exception:  # noqa: BLE001 - an unreachable file system counts as gone
-            now = None
-        if now != item.hash:
-            stale.append((item.path, item.hash, now))
-            if isinstance(item, Dir) and now is not None:
-                stale.extend(_stale_members(item, current))
-    return stale
-
-
-def _stale_members(recorded: Any, current: Any) -> list[tuple[str, str, str | None]]:
-    """Which files of a changed Dir changed, appeared or vanished."""
-    before = {f.path: f.hash for f in getattr(recorded, "_files", None) or []}
-    if not before:
-        return []  # the record does not list the files the Dir held
-    try:
-        after = {f.path: f.hash for f in current.files()}
-    except Exception:  # noqa: BLE001
-        return []
-    return [
-        (path, before.get(path) or "(none)", after.get(path))
-        for path in sorted(set(before) | set(after))
-        if before.get(path) != after.get(path)
-    ]
-
-
-def tasks_in(value: Any) -> dict[str, str]:
-    """Tasks a (lazy) result mentions, fullname -> recorded hash: task values passed along
-    (``map_(task, ...)``) and partial tasks."""
-    from redun.task import Task
-
-    found: dict[str, str] = {}
-    for item in iter_leaves(value):
-        task = getattr(item, "task", None) if type(item).__name__ == "PartialTask" else item
-        if isinstance(task, Task) and getattr(task, "hash", None):
-            found[task.fullname] = task.hash
-    return found
 
 
 def parameter_names(source: str) -> list[str]:
@@ -183,7 +110,9 @@ def _evaluation_value(conn: Connection, task_hash: str, args_hash: str) -> str |
     return row[0] if row else None
 
 
-def recorded_call(conn: Connection, call_hash: str) -> CallFacts:
+def recorded_call(
+    conn: Connection, call_hash: str, inspect: Inspect = inspect_nothing
+) -> CallFacts:
     """A recorded call node as CallFacts (arguments named from the recorded source)."""
     from redun.backends.db.preview import preview
     from redun.backends.db.queries import get_call_node, get_tags, get_task, get_value_rows
@@ -207,9 +136,8 @@ def recorded_call(conn: Connection, call_hash: str) -> CallFacts:
             preview(value_hash, row.type, row.format, row.value) if row else f"<{value_hash[:8]}>"
         )
         ok, obj = _loaded(row)
-        args[arg_name(position, key, names)] = ArgFacts(
-            value_hash, text, files_in(obj) if ok else {}
-        )
+        files = inspect(obj).files if ok else {}
+        args[arg_name(position, key, names)] = ArgFacts(value_hash, text, files)
     context = None
     if context_hashes:
         ok, obj = _loaded(rows.get(context_hashes[0]))
@@ -221,9 +149,10 @@ def recorded_call(conn: Connection, call_hash: str) -> CallFacts:
     for value_hash in results:
         ok, obj = _loaded(rows.get(value_hash))
         if ok:
-            result_files.update(files_in(obj))
-            result_tasks.update(tasks_in(obj))
-            result_stale.extend(stale_files(obj))
+            facts = inspect(obj)
+            result_files.update(facts.files)
+            result_tasks.update(facts.tasks)
+            result_stale.extend(facts.stale)
     fullname = f"{task.namespace}.{task.name}" if task.namespace else task.name
     return CallFacts(
         fullname=fullname,
@@ -239,44 +168,4 @@ def recorded_call(conn: Connection, call_hash: str) -> CallFacts:
         result_files=result_files,
         result_tasks=result_tasks,
         result_stale=list(dict.fromkeys(result_stale)),
-    )
-
-
-def live_call(
-    task: Any, args_hash: str, args: tuple, kwargs: dict, context: dict | None, registry: Any
-) -> CallFacts:
-    """A call about to run (its arguments already preprocessed) as CallFacts."""
-    from redun.backends.db.preview import trim
-
-    names = [p.name for p in task.signature.parameters.values()]
-    facts: dict[str, ArgFacts] = {}
-    items = [(arg_name(i, None, names), v) for i, v in enumerate(args)] + list(kwargs.items())
-    for name, value in items:
-        if type(value).__name__ == "JobInfo":
-            continue
-        try:
-            value_hash = registry.get_hash(value)
-        except Exception:  # noqa: BLE001 - an unhashable argument fails the real run
-            value_hash = "?"
-        try:
-            text = trim(repr(value))
-        except Exception:  # noqa: BLE001
-            text = f"<{type(value).__name__}>"
-        facts[name] = ArgFacts(value_hash, text, files_in(value))
-    options = task.get_task_options() if hasattr(task, "get_task_options") else {}
-    includes = [
-        str(x)
-        for x in (getattr(task, "_hash_includes", None) or options.get("hash_includes") or [])
-    ]
-    return CallFacts(
-        fullname=task.fullname,
-        name=task.name,
-        namespace=task.namespace or "",
-        task_hash=task.hash,
-        source=task.source or "",
-        args_hash=args_hash,
-        args=facts,
-        context=context or None,
-        version=getattr(task, "version", None),
-        hash_includes=includes,
     )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from redun.backends.db.call_facts import CallFacts
+from redun.backends.db.call_facts import CallFacts, Inspect, inspect_nothing
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -210,9 +210,16 @@ def compare_calls(
 
 
 def explain_call(
-    conn: Connection, new: CallFacts, before: Any = None, current_hash: TaskHashes = _no_hashes
+    conn: Connection,
+    new: CallFacts,
+    before: Any = None,
+    current_hash: TaskHashes = _no_hashes,
+    inspect: Inspect = inspect_nothing,
 ) -> tuple[list[Reason], str | None]:
-    """Reasons ``new`` is not served from the cache, and the call hash compared with."""
+    """Reasons ``new`` is not served from the cache, and the call hash compared with.
+
+    ``inspect`` looks inside recorded values (files, tasks); see ``call_facts.Inspect``.
+    """
     from redun.backends.db.call_facts import recorded_call
     from redun.backends.db.explain import find_previous_call
 
@@ -221,5 +228,5 @@ def explain_call(
     )
     if previous is None:
         return compare_calls(None, new), None
-    old = recorded_call(conn, previous.call_hash)
+    old = recorded_call(conn, previous.call_hash, inspect)
     return compare_calls(old, new, previous.kind, current_hash), previous.call_hash

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from redun.backends.db.call_facts import Inspect, inspect_nothing
 from redun.backends.db.why import Reason
 
 if TYPE_CHECKING:
@@ -55,7 +56,9 @@ def _execution_task_hashes(conn: Connection, execution_id: str) -> dict[str, str
     return {(f"{ns}.{name}" if ns else name): task_hash for ns, name, task_hash in rows}
 
 
-def explain_job(conn: Connection, job: JobInfo, args: str = "") -> JobExplanation:
+def explain_job(
+    conn: Connection, job: JobInfo, args: str = "", inspect: Inspect = inspect_nothing
+) -> JobExplanation:
     from redun.backends.db.call_facts import recorded_call
     from redun.backends.db.why import explain_call
 
@@ -67,19 +70,23 @@ def explain_job(conn: Connection, job: JobInfo, args: str = "") -> JobExplanatio
             "unfinished", "the job has not finished (or was killed): its call is unknown"
         )
         return JobExplanation(job, args, [reason])
-    facts = recorded_call(conn, job.call_hash)
+    facts = recorded_call(conn, job.call_hash, inspect)
     hashes = _execution_task_hashes(conn, job.execution_id)
-    reasons, compared = explain_call(conn, facts, before=job.start_time, current_hash=hashes.get)
+    reasons, compared = explain_call(
+        conn, facts, before=job.start_time, current_hash=hashes.get, inspect=inspect
+    )
     return JobExplanation(job, args, reasons, compared)
 
 
-def explain_execution(conn: Connection, execution_id: str) -> tuple[list[JobExplanation], int]:
+def explain_execution(
+    conn: Connection, execution_id: str, inspect: Inspect = inspect_nothing
+) -> tuple[list[JobExplanation], int]:
     """Explanations of every job of the execution that ran, and how many were reused."""
     from redun.backends.db.queries import execution_jobs
 
     jobs = execution_jobs(conn, execution_id)
     ran = [j for j in jobs if not j.cached]
-    return [explain_job(conn, j) for j in ran], len(jobs) - len(ran)
+    return [explain_job(conn, j, inspect=inspect) for j in ran], len(jobs) - len(ran)
 
 
 def as_records(explanation: JobExplanation) -> list[dict[str, Any]]:

@@ -219,8 +219,8 @@ def _execute(
 ) -> Any:
     """Build the scheduler from the repository's config and run ``task(*args, **kwargs)``."""
     from redun.cli.plan import report_plan
-    from redun.cli.setup import build_scheduler
     from redun.cli.run_summary import log_savings
+    from redun.cli.setup import build_scheduler
     from redun.cli.state import get_state
     from redun.scheduler import DryRunResult
 

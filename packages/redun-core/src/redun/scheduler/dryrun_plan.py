@@ -35,7 +35,7 @@ def dryrun_state(scheduler: Scheduler) -> DryRunState:
     started = {id(job.expr) for job in would_run}
     started.update(id(job.expr) for job in scheduler._cse.values())
     waiting: Counter = Counter()
-    for key, (expr, promise) in scheduler._expr_jobs.items():
-        if promise.is_pending and key not in started:
+    for expr, promise in scheduler._expr_jobs.values():
+        if promise.is_pending and id(expr) not in started:
             waiting[expr.task_name] += 1
     return DryRunState(would_run, reused, waiting)

@@ -531,3 +531,19 @@ def test_error_line_comes_after_every_log_line(hello: Path, redun) -> None:
     # A job the dry run would submit counts as running, as upstream redun counts it.
     all_row = next(line for line in lines if line.startswith("[redun] | ALL "))
     assert all_row.split()[3:] == ["0", "1", "0", "0", "0", "1"]
+
+
+def test_a_deeply_nested_result_is_printed(workdir: Path, redun) -> None:
+    (workdir / "deep.py").write_text(
+        "from redun import task\n"
+        "redun_namespace = 'deep_print'\n"
+        "@task()\n"
+        "def nested(n: int) -> list:\n"
+        "    value = []\n"
+        "    for _ in range(n):\n"
+        "        value = [value]\n"
+        "    return value\n"
+    )
+    result = redun("run", "deep.py", "nested", "--n", "3000")
+    assert result.code == 0, result.err
+    assert result.out.strip().splitlines()[-1] == "[" * 3001 + "]" * 3001

@@ -66,3 +66,16 @@ def test_operators_and_item_access_are_looked_through(make_scheduler, db_path):
         ("test_deep_chains.inc", 0, "test_deep_chains.pair", 0),
         ("test_deep_chains.pair", 0, "test_deep_chains.inc", 1),
     ]
+
+
+def test_a_chain_ten_thousand_calls_deep_runs_and_replays(make_scheduler, calls, db_path):
+    # Deeper than the C stack allowed pickling the recorded chain (a segfault at ~8,000).
+    n = 10_000
+    assert make_scheduler().run(chain(n)) == n
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*) FROM argument_result").fetchone()[0] == n - 1
+        assert conn.execute("SELECT count(*) FROM job WHERE end_time IS NULL").fetchone()[0] == 0
+    # The cached rerun loads the recorded chain and replays every call from the cache.
+    scheduler = make_scheduler()
+    assert scheduler.run(chain(n)) == n
+    assert scheduler.execution.job.was_cached

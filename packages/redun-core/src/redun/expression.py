@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import Any, Generic, TypeVar
 
+from redun.expression_graph import hash_in_post_order, node_reference, set_expression_class
 from redun.hashing import hash_arguments, hash_bytes, hash_strings, hash_struct
 from redun.pickling import pickle_dumps
 from redun.task_registry import get_task_registry
@@ -38,8 +39,13 @@ class Expression(Value, Generic[Result]):
 
     def get_hash(self, data: bytes | None = None) -> str:
         if self._hash is None:
-            self._hash = self._calc_hash()
-        return self._hash
+            # Children first, iteratively: a long chain must not recurse.
+            hash_in_post_order(self)
+        return self._hash  # type: ignore[return-value]
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # While a deep graph is written flat, expressions below are references.
+        return node_reference(self) or super().__reduce_ex__(protocol)
 
     def _calc_hash(self) -> str:
         raise NotImplementedError
@@ -85,6 +91,9 @@ class Expression(Value, Generic[Result]):
 
     # Expressions are identity-hashed: == builds a lazy expression instead of comparing.
     __hash__ = object.__hash__
+
+
+set_expression_class(Expression)
 
 
 class ApplyExpression(Expression[Result]):
@@ -176,10 +185,21 @@ class TaskExpression(ApplyExpression[Result]):
                     break
             else:
                 return True  # the common case: nothing inside can go stale
-        return all(
-            not isinstance(value, Value) or value.is_valid()
-            for value in iter_nested_value((self.args, self.kwargs))
-        )
+        # Calls below are checked here, one at a time: a long chain must not recurse.
+        stack: list[TaskExpression] = [self]
+        seen = {id(self)}
+        while stack:
+            expr = stack.pop()
+            for value in iter_nested_value((expr.args, expr.kwargs)):
+                if isinstance(value, TaskExpression):
+                    if id(value) not in seen:
+                        if _task_registry.get(value.task_name) is None:
+                            return False
+                        seen.add(id(value))
+                        stack.append(value)
+                elif isinstance(value, Value) and not value.is_valid():
+                    return False
+        return True
 
 
 class SimpleExpression(ApplyExpression[Result]):

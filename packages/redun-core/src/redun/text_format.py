@@ -46,3 +46,54 @@ def format_table(table: list[list], justs: str, min_width: int = 0) -> Iterator[
             cell.ljust(width) if just == "l" else cell.rjust(width)
             for cell, just, width in zip(row, justs, widths)
         )
+
+
+def format_result(value: object) -> str:
+    """A workflow's result as ``redun run`` prints it: pretty-printed, or, for values
+    nested deeper than ``pprint`` can recurse, the same text as ``repr`` written by a loop."""
+    from pprint import pformat
+
+    try:
+        return pformat(value)
+    except RecursionError:
+        return deep_repr(value)
+
+
+def deep_repr(value: object) -> str:
+    """``repr(value)`` for nested lists, tuples, dicts and sets of any depth, built
+    without recursion (other objects use their own ``repr``)."""
+    parts: list[str] = []
+    # Work items: a value to write, or a literal piece of text.
+    stack: list[tuple[bool, object]] = [(False, value)]
+    while stack:
+        is_text, item = stack.pop()
+        if is_text:
+            parts.append(item)  # type: ignore[arg-type]
+            continue
+        item_type = type(item)
+        if item_type is list or item_type is tuple or item_type is set:
+            items = list(item)  # type: ignore[call-overload]
+            if item_type is set and not items:
+                parts.append("set()")
+                continue
+            opening, closing = {list: ("[", "]"), tuple: ("(", ")"), set: ("{", "}")}[item_type]
+            if item_type is tuple and len(items) == 1:
+                closing = ",)"
+            work: list[tuple[bool, object]] = [(True, opening)]
+            for i, element in enumerate(items):
+                if i:
+                    work.append((True, ", "))
+                work.append((False, element))
+            work.append((True, closing))
+            stack.extend(reversed(work))
+        elif item_type is dict:
+            work = [(True, "{")]
+            for i, (key, element) in enumerate(item.items()):  # type: ignore[attr-defined]
+                if i:
+                    work.append((True, ", "))
+                work.extend([(False, key), (True, ": "), (False, element)])
+            work.append((True, "}"))
+            stack.extend(reversed(work))
+        else:
+            parts.append(repr(item))
+    return "".join(parts)

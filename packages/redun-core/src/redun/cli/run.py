@@ -14,13 +14,13 @@ import os
 import pickle
 import sys
 import uuid
-from pprint import pformat
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from redun.errors import RedunError, UsageError
 from redun.log_output import configure_cli_logging
+from redun.text_format import format_result
 
 __all__ = ["configure_cli_logging"]
 
@@ -191,7 +191,7 @@ def run_command(
     for handler in logging.getLogger("redun").handlers:
         handler.flush()
     if result is not None:
-        click.echo(pformat(result))
+        click.echo(format_result(result))
     # In-process callers (RedunClient.execute) get the workflow's result.
     return result
 

@@ -25,8 +25,11 @@ from redun.backends.records import (
     TaskRow,
     ValueRow,
 )
+from redun.expression import Expression
+from redun.expression_graph import flat_dumps_if_deep
 from redun.handle import Handle, handle_rows
 from redun.hashing import hash_argument, hash_tag
+from redun.scheduler.evaluation import contains_expression
 from redun.value import Value
 from redun.value.nested import PLAIN_LEAF_TYPES, iter_nested_value
 
@@ -102,7 +105,7 @@ class Recorder:
             subvalues.append(sub_hash)
             rows.extend(sub_rows)
         try:
-            data = registry.serialize(value)
+            data = _serialize(registry, value)
         except Exception as error:  # unpicklable result: record a description instead
             data = pickle.dumps(f"<unserializable {value_type.__name__}: {error}>", protocol=3)
         file_path = getattr(value, "path", None) if _is_file(value) else None
@@ -275,6 +278,20 @@ class Recorder:
             TagRow(hash_tag(entity_id, key, value, []), entity_type, entity_id, key, value)
             for key, value in tags
         ]
+
+
+# Containers whose expressions may form a deep graph.
+_CONTAINERS = frozenset({list, tuple, dict, set})
+
+
+def _serialize(registry: TypeRegistry, value: Any) -> bytes:
+    """The stored bytes of a value: upstream's format, or a flat graph for expressions
+    nested too deep for it (pickling those recursively overflows the C stack)."""
+    if isinstance(value, Expression) or (type(value) in _CONTAINERS and contains_expression(value)):
+        flat = flat_dumps_if_deep(value)
+        if flat is not None:
+            return flat
+    return registry.serialize(value)
 
 
 def _is_file(value: Any) -> bool:

@@ -15,6 +15,7 @@ import queue
 import shlex
 import sys
 import time
+from collections import deque
 from typing import Any
 
 from redun.current import get_current_scheduler, set_current_scheduler
@@ -41,6 +42,8 @@ logger = logging.getLogger("redun")
 
 # Allocations between young-generation collections while a run is in progress.
 GC_THRESHOLD = 10_000
+# Jobs started within one another's argument evaluation before starts are queued.
+NESTED_STARTS = 50
 # Provenance rows gathered while draining events before they go to the writer mid-wave.
 HANDOFF_ROWS = 4000
 
@@ -118,6 +121,8 @@ class Scheduler(JobRunner):
             self._backend_loaded = True
 
     def _reset_execution_state(self) -> None:
+        self._start_depth = 0
+        self._deferred_starts: deque[Job] = deque()
         self._expr_jobs: dict[tuple[str | None, int], tuple[TaskExpression, Promise]] = {}
         # fork_thread evaluations by expression hash.
         self.threads: dict[str, Promise] = {}
@@ -447,9 +452,32 @@ class Scheduler(JobRunner):
             if root:
                 self.execution.job = job
             promise = job.result_promise = Promise()
-            self._start_job(job)
+            self._expr_jobs[key] = (expr, promise)
+            self._start_nested(job)
+            return promise
         self._expr_jobs[key] = (expr, promise)
         return promise
+
+    def _start_nested(self, job: Job) -> None:
+        """Start a job found while evaluating another's arguments. Past NESTED_STARTS
+        levels, starts wait in a queue the outermost one drains: a chain of n calls
+        (``x = inc(x)`` in a loop) unfolds in a loop, not n levels of recursion."""
+        if self._start_depth >= NESTED_STARTS:
+            self._deferred_starts.append(job)
+            return
+        self._start_depth += 1
+        try:
+            self._start_job(job)
+        finally:
+            self._start_depth -= 1
+        if self._start_depth == 0:
+            deferred = self._deferred_starts
+            while deferred:
+                self._start_depth = 1
+                try:
+                    self._start_job(deferred.popleft())
+                finally:
+                    self._start_depth = 0
 
     def _eval_scheduler_task(
         self, task: Any, expr: SchedulerExpression, parent_job: Job | None

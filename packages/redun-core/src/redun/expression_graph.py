@@ -11,7 +11,6 @@ index, rebuilt by one loop on load. Shallower graphs keep upstream's bytes exact
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from typing import Any
 
 from redun.pickling import pickle_dumps, pickle_loads
@@ -38,50 +37,60 @@ def _expression_type() -> type:
     return _expression_class
 
 
-def iter_child_expressions(expr: Any) -> Iterator[Any]:
+def child_expressions(expr: Any) -> list[Any]:
     """The expressions an expression's state refers to (in arguments and options),
     looking through containers but not into other expressions."""
+    # Read from __dict__: an expression's missing attribute is a lazy getattr expression.
+    fields = expr.__dict__
+    args, kwargs, options = fields.get("args"), fields.get("kwargs"), fields.get("_options")
+    if not options:
+        # The common case, a call on plain values, without building anything.
+        plain = _PLAIN
+        if all(type(arg) in plain for arg in args or ()) and all(
+            type(value) in plain for value in (kwargs or {}).values()
+        ):
+            return []
     from redun.value.nested import is_namedtuple
 
     expression = _expression_type()
-    # Read from __dict__: an expression's missing attribute is a lazy getattr expression.
-    fields = expr.__dict__
-    stack: list[Any] = [fields.get("args"), fields.get("kwargs"), fields.get("_options")]
+    found: list[Any] = []
+    stack: list[Any] = [args, kwargs, options]
     while stack:
         item = stack.pop()
         item_type = type(item)
         if item_type in _PLAIN:
             continue
         if isinstance(item, expression):
-            yield item
+            found.append(item)
         elif item_type is dict:
             stack.extend(item.keys())
             stack.extend(item.values())
         elif item_type in (list, tuple, set, frozenset) or is_namedtuple(item):
             stack.extend(item)
+    return found
 
 
 def post_order(roots: list[Any]) -> tuple[list[Any], int]:
     """Every expression reachable from ``roots`` (children first) and the graph's depth."""
     order: list[Any] = []
     depth: dict[int, int] = {}
-    stack: list[tuple[Any, bool]] = [(root, False) for root in reversed(roots)]
+    children: dict[int, list[Any]] = {}
+    stack: list[Any] = list(reversed(roots))
     while stack:
-        expr, expanded = stack.pop()
+        expr = stack.pop()
         key = id(expr)
-        if expanded:
-            if key not in depth:
-                depth[key] = 1 + max(
-                    (depth[id(child)] for child in iter_child_expressions(expr)), default=0
-                )
-                order.append(expr)
-            continue
         if key in depth:
             continue
-        stack.append((expr, True))
-        stack.extend(
-            (child, False) for child in iter_child_expressions(expr) if id(child) not in depth
-        )
+        below = children.get(key)
+        if below is None:
+            below = children[key] = child_expressions(expr)
+            pending = [child for child in below if id(child) not in depth]
+            if pending:
+                stack.append(expr)
+                stack.extend(pending)
+                continue
+        depth[key] = 1 + max((depth[id(child)] for child in below), default=0)
+        order.append(expr)
     return order, max(depth.values(), default=0)
 
 

@@ -101,3 +101,18 @@ def test_the_redun_command_prints_one_line_and_no_secret(s3_env: SeaweedFS, tmp_
         f"redun: error: [Errno 2] S3 bucket '{MISSING}' does not exist: s3://{MISSING}/in.txt\n"
     )
     assert env["AWS_SECRET_ACCESS_KEY"] not in result.stderr + result.stdout
+
+
+def test_an_unreachable_endpoint_is_named(fs_cp, monkeypatch) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]  # closed again below: nothing listens there
+    monkeypatch.setenv("AWS_ENDPOINT_URL_S3", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+
+    line = error_line(fs_cp("s3://some-bucket/in.txt", "-"))
+
+    assert "cannot reach the S3 endpoint" in line and f"127.0.0.1:{port}" in line, line
+    assert line.endswith("s3://some-bucket/in.txt")

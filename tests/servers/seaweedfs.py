@@ -164,7 +164,11 @@ def _start() -> SeaweedFS:
     log_path = directory / "weed.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            args,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
         )
     server = SeaweedFS(f"http://127.0.0.1:{ports['s3.port']}", directory, process, log_path)
     try:
@@ -173,6 +177,18 @@ def _start() -> SeaweedFS:
         server.stop()
         raise
     return server
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to stop the server when the test process dies, even by
+    SIGKILL, so an interrupted session leaves no server behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _wait_ready(server: SeaweedFS) -> None:

@@ -52,11 +52,6 @@ def error_code(error: Exception) -> str:
     return str(response.get("Error", {}).get("Code", ""))
 
 
-def is_missing(error: Exception) -> bool:
-    """Whether a botocore ``ClientError`` means the object (or its bucket) is absent."""
-    return error_code(error) in _MISSING or error_code(error) == "NoSuchBucket"
-
-
 def translate(error: Exception, url: str) -> Exception:
     """The redun error for ``error``, raised by a request about ``url``."""
     from botocore.exceptions import (

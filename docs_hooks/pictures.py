@@ -26,7 +26,8 @@ from mkdocs.structure.files import File, Files
 log = logging.getLogger("mkdocs.hooks.pictures")
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "03_fan_out_fan_in" / "fan_out.py"
-CONSOLE_SIZE = (110, 28)
+# Terminal sizes (columns, rows) of the captured screens.
+SIZES = {"executions": (110, 10), "execution": (110, 28)}
 
 
 def placeholder(message: str) -> str:
@@ -40,13 +41,16 @@ def placeholder(message: str) -> str:
 def redun(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     """Run the `redun` of the interpreter running mkdocs, so the docs env's redun draws."""
     command = [sys.executable, "-c", "from redun.cli.main import main; main()", *args]
-    env = {**os.environ, "COLUMNS": "100"}
+    env = {**os.environ, "COLUMNS": "100", "REDUN_USER": "alice"}
     env.pop("REDUN_CONFIG", None)
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env, check=True)
 
 
 def record_example(workdir: Path) -> None:
+    """Two runs, so the pictures show both kinds of job: the second (n=9) finds its first
+    two chunks cached from the first (n=12)."""
     shutil.copy(EXAMPLE, workdir / "fan_out.py")
+    redun(["run", "fan_out.py", "main", "--n", "12", "--chunk-size", "4"], workdir)
     redun(["run", "fan_out.py", "main", "--n", "9", "--chunk-size", "4"], workdir)
 
 
@@ -72,18 +76,18 @@ def console_screens(workdir: Path) -> dict[str, str]:
     backend = RedunBackendDb(f"sqlite:///{workdir / '.redun' / 'redun.db'}")
     backend.load()
     reader = ConsoleReader(backend)
-    execution_id = reader.executions(["DONE"])[0].id
+    execution_id = reader.executions(["DONE"])[0].id  # the latest: n=9
 
-    async def shoot(argv: list[str]) -> str:
+    async def shoot(argv: list[str], size: tuple[int, int]) -> str:
         app = RedunConsole(reader, parse_route(argv))
-        async with app.run_test(size=CONSOLE_SIZE) as pilot:
+        async with app.run_test(size=size) as pilot:
             await pilot.pause()
             return app.export_screenshot()
 
     try:
         return {
-            "executions": asyncio.run(shoot(["executions"])),
-            "execution": asyncio.run(shoot([f"executions/{execution_id}"])),
+            "executions": asyncio.run(shoot(["executions"], SIZES["executions"])),
+            "execution": asyncio.run(shoot([f"executions/{execution_id}"], SIZES["execution"])),
         }
     finally:
         backend.close()

@@ -11,7 +11,9 @@ Python process. What a block is decides what happens to it:
 
 An HTML comment on the line before a block changes that: ``<!-- test: skip REASON -->``
 leaves it out (the reason is required and shows in the report), and
-``<!-- test: fails -->`` expects a shell block to exit non-zero (error examples).
+``<!-- test: fails -->`` expects a shell block to exit non-zero (error examples), and
+``<!-- test: output -->`` before a ``text`` block checks it against what the shell block
+before it printed (see ``output_matches``).
 A page containing ``<!-- test: s3 -->`` runs against the test session's S3 server.
 
 ``python tests/docs/blocks.py`` prints, per page, how many examples run and how many
@@ -26,7 +28,9 @@ from pathlib import Path
 
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})(?P<lang>[\w+-]*)(?P<attrs>.*)$")
 TITLE = re.compile(r'title="(?P<title>[^"]+)"')
-DIRECTIVE = re.compile(r"^\s*<!--\s*test:\s*(?P<verb>skip|fails)\b\s*(?P<reason>.*?)\s*-->\s*$")
+DIRECTIVE = re.compile(
+    r"^\s*<!--\s*test:\s*(?P<verb>skip|fails|output)\b\s*(?P<reason>.*?)\s*-->\s*$"
+)
 RUNNABLE = {"python", "sh"}
 S3_MARK = "<!-- test: s3 -->"
 
@@ -42,6 +46,7 @@ class Block:
     code: str
     skip: str | None = None
     fails: bool = False
+    output: bool = False
 
     @property
     def action(self) -> str:
@@ -49,6 +54,8 @@ class Block:
             return "write"
         if self.skip is not None:
             return "skip"
+        if self.output:
+            return "output"
         if self.lang in RUNNABLE:
             return "run"
         return "prose"
@@ -87,6 +94,7 @@ def read_blocks(path: Path, name: str) -> list[Block]:
                 code="\n".join(body) + "\n",
                 skip=directive["reason"] if directive and directive["verb"] == "skip" else None,
                 fails=bool(directive and directive["verb"] == "fails"),
+                output=bool(directive and directive["verb"] == "output"),
             )
         )
         i = j + 1
@@ -109,11 +117,15 @@ def main() -> None:
         blocks = read_blocks(path, str(path.relative_to(docs)))
         runs = sum(block.action == "run" for block in blocks)
         files = sum(block.action == "write" for block in blocks)
+        outputs = sum(block.action == "output" for block in blocks)
         skips = [block for block in blocks if block.action == "skip"]
         if runs or skips:
             total += runs
             name = path.relative_to(docs)
-            print(f"{name}: {runs} run, {files} files written, {len(skips)} skipped")
+            print(
+                f"{name}: {runs} run, {outputs} outputs checked, {files} files written, "
+                f"{len(skips)} skipped"
+            )
             for block in skips:
                 print(f"    skipped {block.where}: {block.skip}")
     print(f"total: {total} examples run")
@@ -121,3 +133,37 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# What differs between two runs of the same example: ids, hashes, times, durations, paths.
+_VOLATILE = [
+    (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
+    (re.compile(r"\b[0-9a-f]{8,40}\b"), "<hash>"),
+    (re.compile(r"\d{4}[-/]\d{2}[-/]\d{2} \d{2}:\d{2}:\d{2}"), "<time>"),
+    (re.compile(r"\d+\.\d+ seconds"), "<n> seconds"),
+    (re.compile(r"\d+:\d{2}:\d{2}\.\d+"), "<duration>"),
+    (re.compile(r"(config dir|db uri):.*"), r"\1: <path>"),
+]
+
+
+def normalize(line: str) -> str:
+    for pattern, replacement in _VOLATILE:
+        line = pattern.sub(replacement, line)
+    return line.rstrip()
+
+
+def output_matches(expected: str, actual: str) -> str | None:
+    """None when every line of ``expected`` appears in ``actual`` in order, else the first
+    line that does not. A ``...`` line stands for any lines; ids, hashes, times,
+    durations and the config path may differ (see ``_VOLATILE``)."""
+    actual_lines = [normalize(line) for line in actual.splitlines()]
+    position = 0
+    for line in expected.splitlines():
+        if line.strip() in ("", "..."):
+            continue
+        wanted = normalize(line)
+        try:
+            position = actual_lines.index(wanted, position) + 1
+        except ValueError:
+            return line
+    return None

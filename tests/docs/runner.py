@@ -26,29 +26,42 @@ def run_python(module: types.ModuleType, block: dict, sandbox: Path) -> None:
     exec(compile(block["code"], str(path), "exec"), module.__dict__)
 
 
-def run_shell(block: dict, sandbox: Path) -> None:
+def run_shell(block: dict, sandbox: Path) -> str:
     proc = subprocess.run(
         ["bash", "-e", "-o", "pipefail", "-c", block["code"]],
         cwd=sandbox,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # one stream, in the order a terminal would show
         text=True,
         timeout=SHELL_TIMEOUT,
     )
     print(proc.stdout, end="")
-    print(proc.stderr, end="", file=sys.stderr)
     if block["fails"] and proc.returncode == 0:
         raise AssertionError("the block is marked `test: fails` but exited 0")
     if not block["fails"] and proc.returncode != 0:
         raise AssertionError(f"exit status {proc.returncode}")
+    return proc.stdout
+
+
+def check_output(block: dict, printed: str | None) -> None:
+    from blocks import output_matches
+
+    if printed is None:
+        raise AssertionError("a `test: output` block must follow a shell example")
+    missing = output_matches(block["code"], printed)
+    if missing is not None:
+        raise AssertionError(f"the shell example before did not print this line: {missing!r}")
 
 
 def main(blocks_json: str, sandbox_dir: str) -> int:
     sandbox = Path(sandbox_dir)
     os.chdir(sandbox)
     sys.path.insert(0, str(sandbox))
+    sys.path.append(str(Path(__file__).parent))  # blocks.output_matches
     module = types.ModuleType("docs_page")
     module.__file__ = str(sandbox / "docs_page.py")
     sys.modules["docs_page"] = module
+    printed: str | None = None
     for block in json.loads(Path(blocks_json).read_text()):
         print(f"--- {block['where']} ({block['action']} {block['lang']})", flush=True)
         try:
@@ -58,10 +71,12 @@ def main(blocks_json: str, sandbox_dir: str) -> int:
                 target = sandbox / block["title"]
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(block["code"])
+            elif block["action"] == "output":
+                check_output(block, printed)
             elif block["lang"] == "python":
                 run_python(module, block, sandbox)
             else:
-                run_shell(block, sandbox)
+                printed = run_shell(block, sandbox)
         except BaseException:
             sys.stdout.flush()
             print(f"\nexample at {block['where']} failed:", file=sys.stderr)

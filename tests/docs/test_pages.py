@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from blocks import S3_MARK, read_blocks, runnable_pages  # noqa: E402
+from blocks import S3_MARK, output_matches, read_blocks, runnable_pages  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -57,6 +57,7 @@ def test_page_examples_run(page: str, tmp_path: Path, request: pytest.FixtureReq
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
     env.pop("REDUN_CONFIG", None)
     env["COLUMNS"] = "100"
+    env["REDUN_USER"] = "alice"  # the user tag the pages show
     # No page reaches a cloud by accident: instance metadata is never asked for credentials.
     env["AWS_EC2_METADATA_DISABLED"] = "true"
     proc = subprocess.run(
@@ -105,3 +106,26 @@ def test_blocks_are_read_with_their_titles_and_directives(tmp_path: Path) -> Non
     ]
     assert blocks[0].title == "wf.py" and blocks[1].skip == "needs AWS"
     assert blocks[2].fails and blocks[3].code == "print(1)\n"
+
+
+def test_shown_output_is_matched_line_by_line_with_ids_and_times_free() -> None:
+    actual = (
+        "[redun] Start Execution 80f7321d-c83c-4002-a817-4872cf2bf32e:  redun run hello.py main\n"
+        "[redun] Run    Job 8631d0e2:  hello.main(greet='Hello') on default\n"
+        "[redun] Execution duration: 0.03 seconds\n"
+    )
+    shown = (
+        "[redun] Start Execution 0bee3d6d-0000-4000-8000-000000000000:  redun run hello.py main\n"
+        "...\n"
+        "[redun] Execution duration: 0.00 seconds\n"
+    )
+
+    assert output_matches(shown, actual) is None
+    assert output_matches("[redun] Run    Job 1a2b3c4d:  hello.main() on default", actual) == (
+        "[redun] Run    Job 1a2b3c4d:  hello.main() on default"
+    )
+    # Order matters: the duration line comes after the start line.
+    reordered = "[redun] Execution duration: 1.00 seconds\n[redun] Run    Job 8631d0e2:  " + (
+        "hello.main(greet='Hello') on default"
+    )
+    assert output_matches(reordered, actual) is not None

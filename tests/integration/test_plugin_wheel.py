@@ -56,17 +56,16 @@ def render_plugin(parent: Path, name: str) -> Path:
 
 
 def tool_python() -> str:
-    """An interpreter with pip and hatchling, to build and install wheels offline.
-
-    The test env itself may lack them (hatch's uv-made envs have no pip); the base
-    interpreter that runs hatch always has hatchling.
-    """
-    candidates = [sys.executable, getattr(sys, "_base_executable", ""), shutil.which("python3")]
-    for candidate in filter(None, candidates):
-        probe = subprocess.run([candidate, "-c", "import pip, hatchling"], capture_output=True)
-        if probe.returncode == 0:
-            return candidate
-    pytest.fail("no interpreter with pip and hatchling found to build the plugin wheels")
+    """The test env's own interpreter: hatch.toml gives the hatch-test env pip and
+    hatchling, so building and installing wheels offline never depends on where hatch
+    itself was installed."""
+    probe = subprocess.run([sys.executable, "-c", "import pip, hatchling"], capture_output=True)
+    if probe.returncode != 0:
+        pytest.fail(
+            "the test env lacks pip or hatchling; run the suite with `hatch test` "
+            "(hatch.toml's hatch-test env installs them)"
+        )
+    return sys.executable
 
 
 @dataclass

@@ -235,27 +235,41 @@ def _execute(
     # A local SQLite repository is ours to upgrade; a shared database is not (upstream too).
     scheduler.load(migrate=True if db_uri.startswith("sqlite") else None)
     try:
-        result = scheduler.run(task(*args, **kwargs), exec_argv=argv, **run_kwargs)
-    except DryRunResult:
-        # Upstream exits 1 here; the plan is the answer now (--exit-code keeps the 1).
-        report_plan(scheduler, complete=False, exit_code=exit_code, on_plan=on_plan)
-        return None
-    except RedunError:
-        raise
-    except Exception as exc:
-        if use_pdb:
-            _post_mortem(exc)
-        detail = " ".join(str(exc).split())
-        message = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
-        where = getattr(exc, "__redun_job__", None)
-        if where:
-            message = f"{message} (in job {where})"
-        raise WorkflowFailed(message) from exc
-    if run_kwargs.get("dryrun"):
-        report_plan(scheduler, complete=True, on_plan=on_plan)
-    else:
-        log_savings(scheduler)
-    return result
+        try:
+            result = scheduler.run(task(*args, **kwargs), exec_argv=argv, **run_kwargs)
+        except DryRunResult:
+            # Upstream exits 1 here; the plan is the answer now (--exit-code keeps the 1).
+            report_plan(scheduler, complete=False, exit_code=exit_code, on_plan=on_plan)
+            return None
+        except RedunError:
+            raise
+        except Exception as exc:
+            if use_pdb:
+                _post_mortem(exc)
+            detail = " ".join(str(exc).split())
+            message = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+            where = getattr(exc, "__redun_job__", None)
+            if where:
+                message = f"{message} (in job {where})"
+            raise WorkflowFailed(message) from exc
+        if run_kwargs.get("dryrun"):
+            report_plan(scheduler, complete=True, on_plan=on_plan)
+        else:
+            log_savings(scheduler)
+        return result
+    finally:
+        # Folds the WAL into redun.db: between runs the file alone is the whole record.
+        checkpoint_record(scheduler)
+
+
+def checkpoint_record(scheduler: Any) -> None:
+    """Flush the run's records and checkpoint a SQLite WAL; the backend stays usable."""
+    checkpoint = getattr(scheduler.backend, "checkpoint", None)
+    if checkpoint is not None:
+        try:
+            checkpoint()
+        except RedunError as error:  # the run's own flush already reported a failed write
+            logger.warning("could not checkpoint the database: %s", error)
 
 
 def _explain_misplaced_option(ctx: click.Context, exc: Exception) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import sqlite3
 import threading
+import weakref
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -13,6 +15,7 @@ from redun.backends.db.engine import (
     IMMEDIATE,
     MEMORY_URI,
     check_sqlite_file,
+    checkpoint_wal,
     create_sqlite_engine,
     enable_wal,
     resolve_sqlite_uri,
@@ -163,6 +166,7 @@ class RedunBackendDb(RedunBackend):
         if not self._use_direct_io():
             self._start_writer()
         self._loaded = True
+        _close_at_exit(self)
 
     def _load_direct(self) -> bool:
         """Open an existing file at a supported schema through the DBAPI only.
@@ -200,6 +204,7 @@ class RedunBackendDb(RedunBackend):
             conn.close()
         self._use_direct_io()
         self._loaded = True
+        _close_at_exit(self)
         return True
 
     def _use_direct_io(self) -> bool:
@@ -274,8 +279,18 @@ class RedunBackendDb(RedunBackend):
         if self._writer is not None:
             self._writer.flush()
 
+    def checkpoint(self) -> None:
+        """Commit everything queued and fold the WAL into the database file, so that the
+        file alone holds the record (``redun run`` calls this when its run ends; the
+        backend stays open). A no-op for a backend that wrote nothing or a server."""
+        if self._writer is None or not self._writer.wrote or self.path is None:
+            return
+        self._writer.flush()
+        checkpoint_wal(self.path)
+
     def close(self) -> None:
-        """Flush and stop the writer, then release connections. Idempotent."""
+        """Flush and stop the writer, release connections, then checkpoint the WAL of a
+        file this backend wrote to, so the file alone holds the record. Idempotent."""
         writer, self._writer = self._writer, None
         session, self._session = self._session, None
         if session is not None:
@@ -285,12 +300,15 @@ class RedunBackendDb(RedunBackend):
                 writer.close()
         finally:
             self._loaded = False
+            _open_backends.discard(self)
             if self._direct is not None:
                 self._direct.close()
                 self._direct = None
             if self.engine is not None:
                 self.engine.dispose()
                 self.engine = None
+        if writer is not None and writer.wrote and self.path is not None:
+            checkpoint_wal(self.path)
 
     # -- batched reads ---------------------------------------------------------------
 
@@ -421,6 +439,28 @@ class RedunBackendDb(RedunBackend):
                 for call_hash, value in rows:
                     contexts[call_hash].append(value)
         return [CallNodeHit(c, v, tuple(sorted(tasks[c])), tuple(contexts[c])) for c, v in nodes]
+
+
+# Loaded backends not closed yet: a script that runs a Scheduler and exits still has
+# its writer flushed and the WAL checkpointed (the writer thread is a daemon).
+_open_backends: weakref.WeakSet[RedunBackendDb] = weakref.WeakSet()
+_atexit_registered = False
+
+
+def _close_at_exit(backend: RedunBackendDb) -> None:
+    global _atexit_registered
+    if not _atexit_registered:
+        atexit.register(_close_open_backends)
+        _atexit_registered = True
+    _open_backends.add(backend)
+
+
+def _close_open_backends() -> None:
+    for backend in list(_open_backends):
+        try:
+            backend.close()
+        except Exception:  # noqa: BLE001 - exiting anyway; the WAL keeps the rows
+            pass
 
 
 def _log_schema_created() -> None:

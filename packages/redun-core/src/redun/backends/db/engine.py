@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 MEMORY_URI = "sqlite:///:memory:"
 BUSY_TIMEOUT_S = 30.0
+# How long a closing run waits for other processes' readers before checkpointing the WAL.
+CHECKPOINT_WAIT_S = 2.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
 # Execution option that makes a connection's transactions BEGIN IMMEDIATE.
 IMMEDIATE = "redun_begin_immediate"
@@ -108,6 +110,29 @@ def enable_wal(engine: Engine) -> None:
         cursor.close()
     finally:
         raw.close()
+
+
+def checkpoint_wal(path: str) -> None:
+    """Copy the WAL's committed pages into the database file and empty the WAL.
+
+    Called when a run's writer closes, so that between runs ``redun.db`` alone holds the
+    whole record (a backup or an scp of that one file loses nothing). Another process
+    reading or writing at that moment keeps its pages in the WAL: the checkpoint waits
+    briefly for it, then leaves the rest to that process's own close.
+    """
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(path, timeout=CHECKPOINT_WAIT_S)
+    except sqlite3.Error:
+        return
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(CHECKPOINT_WAIT_S * 1000)}")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    except sqlite3.Error:
+        pass  # busy or read-only: the WAL stays valid, only not folded in yet
+    finally:
+        conn.close()
 
 
 def is_locked_error(exc: BaseException) -> bool:

@@ -337,6 +337,11 @@ class Writer:
         self._thread: threading.Thread | None = None
         self._executions: set[str] = set()
 
+    @property
+    def wrote(self) -> bool:
+        """Whether any rows were ever queued (so closing may leave pages in a WAL)."""
+        return self._submitted > 0
+
     def write(self, rows: Iterable[Any]) -> None:
         """Queue rows; returns at once."""
         rows = list(rows)

@@ -25,13 +25,16 @@ def main(n: int = 3) -> list:
     return [add(i, 1) for i in range(n)]
 """
 
-SCRIPT = WORKFLOW + """
+SCRIPT = (
+    WORKFLOW
+    + """
 if __name__ == "__main__":
     from redun import Scheduler
 
     scheduler = Scheduler(config={"backend": {"db_uri": "sqlite:///repo.db"}})
     print(scheduler.run(main(4)))
 """
+)
 
 
 def executions_in_copy(db: Path, tmp_path: Path) -> list[str]:

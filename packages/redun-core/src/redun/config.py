@@ -113,6 +113,11 @@ class Config(Mapping[str, Any]):
                 text = infile.read()
         except OSError as exc:
             raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+        except UnicodeDecodeError as exc:
+            raise ConfigError(
+                f"{path} is not a text INI file (undecodable byte at offset {exc.start}); "
+                "fix it, or move it away and run `redun init` for a fresh one"
+            ) from None
         return cls.from_string(text, source=path, config_dir=os.path.dirname(path) or ".")
 
     @property

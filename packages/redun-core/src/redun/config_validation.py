@@ -30,6 +30,38 @@ _TYPED_KEYS = {
 }
 
 
+# The keys each fixed-key section understands (upstream redun's, plus this redun's own:
+# the PostgreSQL backend's pool and connect settings, the scheduler's interrupt grace).
+# [limits] and [tags] take any key.
+KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    "backend": (
+        "automigrate",
+        "db_aws_secret_name",
+        "db_connect_timeout",
+        "db_password_env",
+        "db_pool_size",
+        "db_retries",
+        "db_retries_backoff",
+        "db_retries_backoff_max",
+        "db_uri",
+        "db_username_env",
+        "max_value_size",
+        "value_store_min_size",
+        "value_store_path",
+    ),
+    "scheduler": (
+        "boto_config",
+        "context",
+        "context_file",
+        "federated_configs",
+        "ignore_warnings",
+        "interrupt_grace",
+        "job_status_interval",
+        "setup_scheduler",
+    ),
+}
+
+
 def validate_config(config: Config) -> None:
     """Check section names and typed values, raising one-line ConfigErrors.
 
@@ -55,7 +87,24 @@ def validate_config(config: Config) -> None:
         if bad:
             use = f"[{name}] with keys" if name in KEY_SECTIONS else f"[{name}.NAME]"
             raise ConfigError(f"misplaced section [{bad}] in {source}: use {use}")
+    _warn_unknown_keys(config, source)
     _validate_values(config, source)
+
+
+def _warn_unknown_keys(config: Config, source: str) -> None:
+    """Warn about a key no part of redun reads (``db_urii``): upstream accepts unknown
+    keys, so this must not fail, but a typo that silently falls back to a default (an
+    in-memory database!) deserves a line naming what was meant."""
+    for name, known in KNOWN_KEYS.items():
+        section = config.get(name)
+        if not isinstance(section, Section):
+            continue
+        for key in sorted(section.own_keys):
+            if key not in known:
+                logging.getLogger("redun").warning(
+                    f"ignoring unknown key '{key}' in [{name}] of {source} "
+                    f"(known: {', '.join(known)})"
+                )
 
 
 def _validate_values(config: Config, source: str) -> None:

@@ -29,7 +29,13 @@ def get_backend_from_config(config: Config | dict | None = None) -> RedunBackend
     """The backend named by ``[backend] db_uri`` (in-memory SQLite by default)."""
     backend_config = _section(config, "backend")
     db_uri = backend_config.get("db_uri", DEFAULT_DB_URI)
-    scheme = urlsplit(db_uri).scheme.split("+", 1)[0] or "sqlite"
+    scheme = urlsplit(db_uri).scheme.split("+", 1)[0]
+    if not scheme or "://" not in db_uri:
+        source = getattr(config, "source", None) or "config"
+        raise ConfigError(
+            f"[backend] db_uri {db_uri!r} in {source} is not a database URI: use e.g. "
+            "sqlite:///redun.db or postgresql://host:5432/redun"
+        )
     from redun.plugins.registry import get_backend_class
 
     backend_class = get_backend_class(scheme)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import sqlite3
 import threading
 import weakref
@@ -17,7 +18,10 @@ from redun.backends.db.engine import (
     check_sqlite_file,
     checkpoint_wal,
     create_sqlite_engine,
+    database_error,
     enable_wal,
+    is_writable,
+    read_only_uri,
     resolve_sqlite_uri,
     sqlite_path,
 )
@@ -85,6 +89,8 @@ class RedunBackendDb(RedunBackend):
         )
         self._writer: Writer | None = None
         self._loaded = False
+        # A file this process may not write: opened for reading only (_load_read_only).
+        self.read_only = False
         # The SQLite fast path (sqlite_direct): set when a run needs no SQLAlchemy.
         self._direct: Any = None
         self._session: Any = None
@@ -131,7 +137,7 @@ class RedunBackendDb(RedunBackend):
                 with conn.begin():
                     yield conn
         except DatabaseError as exc:
-            raise BackendError(f"database {self.where}: {exc.orig}") from exc
+            raise database_error(self.where, exc) from exc
 
     def get_db_version(self) -> DBVersionInfo:
         """The schema version of the database (``NULL_VERSION`` when it has none)."""
@@ -146,6 +152,8 @@ class RedunBackendDb(RedunBackend):
         from redun.backends.db.versions import read_db_version
 
         if self._loaded:
+            return
+        if self._load_read_only():
             return
         if self._load_direct():
             return
@@ -168,6 +176,32 @@ class RedunBackendDb(RedunBackend):
         self._loaded = True
         _close_at_exit(self)
 
+    def _load_read_only(self) -> bool:
+        """Open a file we may not write (a shared or archived repository) for reading only.
+
+        ``redun log``, ``redun console`` and cache reads work; nothing is created,
+        migrated or switched to WAL, and ``write`` refuses with a one-line error.
+        """
+        from redun.backends.db.migrate import table_names
+        from redun.backends.db.versions import read_db_version
+
+        if self.path is None or not os.path.exists(self.path) or is_writable(self.path):
+            return False
+        check_sqlite_file(self.path)
+        self.read_only = True
+        self.engine = create_sqlite_engine(read_only_uri(self.path))
+        with self.transaction() as conn:
+            version = read_db_version(conn, table_names(conn))
+        if version == NULL_VERSION:
+            raise BackendError(
+                f"database {self.where} has no redun schema and is read-only: check "
+                "[backend] db_uri and the file's permissions"
+            )
+        if not is_compatible(version):
+            self._upgrade_or_refuse(version, migrate=False)
+        self._loaded = True
+        return True
+
     def _load_direct(self) -> bool:
         """Open an existing file at a supported schema through the DBAPI only.
 
@@ -189,7 +223,10 @@ class RedunBackendDb(RedunBackend):
             return False  # the SQLAlchemy path reports it
         if not new:
             check_sqlite_file(self.path)
-        conn = open_sqlite(self.path)
+        try:
+            conn = open_sqlite(self.path)
+        except sqlite3.DatabaseError:
+            return False  # the SQLAlchemy path reports it
         try:
             # A first run: the schema from static DDL, without importing SQLAlchemy.
             if new and create_schema_if_empty(conn):
@@ -270,6 +307,12 @@ class RedunBackendDb(RedunBackend):
 
     def write(self, rows: Iterable[Row]) -> None:
         """Queue rows for the writer thread; returns without touching the database."""
+        if self.read_only:
+            raise BackendError(
+                f"database {self.where} is read-only (no write permission on the file or "
+                "its directory): runs cannot be recorded there; fix the permissions or use "
+                "another repository"
+            )
         if self._writer is None:
             raise BackendError(f"database {self.where} is not loaded; call load() first")
         self._writer.write(rows)

@@ -64,6 +64,27 @@ def check_sqlite_file(path: str) -> None:
         )
 
 
+def is_writable(path: str) -> bool:
+    """Whether this process may write ``path`` and create files beside it (SQLite's
+    journal and WAL index live next to the database)."""
+    directory = os.path.dirname(os.path.abspath(path))
+    return os.access(path, os.W_OK) and os.access(directory, os.W_OK)
+
+
+def read_only_uri(path: str) -> str:
+    """A SQLAlchemy URI opening ``path`` read-only.
+
+    When the WAL's files exist SQLite reads them (``mode=ro``); without them, in a
+    directory where they cannot be created, only ``immutable=1`` opens a WAL database,
+    and then no other process may be writing it (none can: nobody may create its WAL).
+    """
+    from urllib.parse import quote
+
+    wal_present = os.path.exists(path + "-wal") and os.path.exists(path + "-shm")
+    flags = "mode=ro" if wal_present else "mode=ro&immutable=1"
+    return f"sqlite:///file:{quote(os.path.abspath(path))}?{flags}&uri=true"
+
+
 def create_sqlite_engine(db_uri: str) -> Engine:
     """An engine with WAL, a busy timeout and NORMAL sync on every connection."""
     from sqlalchemy import create_engine, event
@@ -133,6 +154,26 @@ def checkpoint_wal(path: str) -> None:
         pass  # busy or read-only: the WAL stays valid, only not folded in yet
     finally:
         conn.close()
+
+
+def database_error(where: str, exc: BaseException) -> BackendError:
+    """One line for a SQLite failure, saying what to do about it.
+
+    ``exc`` is a ``sqlite3`` error or a SQLAlchemy one wrapping it (``.orig``).
+    """
+    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+    lowered = text.lower()
+    if "malformed" in lowered or "not a database" in lowered:
+        return BackendError(
+            f"database {where} is damaged ({text}): restore it from a backup, or move it "
+            "away to start a new repository"
+        )
+    if "readonly" in lowered or "unable to open" in lowered:
+        return BackendError(
+            f"database {where} cannot be written ({text}): check the permissions of the "
+            "file and its directory"
+        )
+    return BackendError(f"database {where}: {text}")
 
 
 def is_locked_error(exc: BaseException) -> bool:

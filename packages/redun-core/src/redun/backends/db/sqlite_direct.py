@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from redun.backends.db.engine import BUSY_TIMEOUT_S
+from redun.backends.db.engine import BUSY_TIMEOUT_S, database_error
 from redun.backends.db.sqlite_bulk import insert_statements, update_statements, variable_limit
 from redun.backends.db.sqlite_schema import INSERT_ORDER
 from redun.backends.db.sqlite_values import store_bool, store_datetime
@@ -79,11 +79,24 @@ def read_version(conn: sqlite3.Connection) -> tuple[DBVersionInfo, set[str]]:
 
 
 class DirectReader:
-    """Batched cache reads on one connection (the scheduler thread's)."""
+    """Batched cache reads on one connection (the scheduler thread's).
+
+    A damaged file surfaces as a one-line ``BackendError`` (``database_error``), never as
+    a bare ``sqlite3.DatabaseError``.
+    """
 
     def __init__(self, path: str) -> None:
+        self.path = path
         self.conn = open_sqlite(path)
         self._lock = threading.Lock()
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._lock:
+            try:
+                yield
+            except sqlite3.DatabaseError as exc:
+                raise database_error(self.path, exc) from exc
 
     def close(self) -> None:
         self.conn.close()
@@ -91,7 +104,7 @@ class DirectReader:
     def _select(self, sql: str, keys: Sequence[str]) -> list[tuple]:
         rows: list[tuple] = []
         unique = list(dict.fromkeys(keys))
-        with self._lock:
+        with self._locked():
             for start in range(0, len(unique), CHUNK):
                 part = unique[start : start + CHUNK]
                 marks = ", ".join("?" for _ in part)
@@ -118,7 +131,7 @@ class DirectReader:
     def call_nodes(
         self, task_hash: str, args_hash: str
     ) -> list[tuple[str, str, tuple[str, ...], tuple[str, ...]]]:
-        with self._lock:
+        with self._locked():
             nodes = self.conn.execute(
                 "SELECT call_hash, value_hash FROM call_node WHERE task_hash = ? "
                 "AND args_hash = ? ORDER BY timestamp DESC",

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # Typed keys checked by validate_config: (section, key) -> parser.
 _TYPED_KEYS = {
     ("scheduler", "job_status_interval"): parse_int,
+    ("scheduler", "interrupt_grace"): parse_float,
     ("backend", "automigrate"): parse_bool,
     ("backend", "db_retries"): parse_int,
     ("backend", "db_retries_backoff"): parse_float,

@@ -56,6 +56,19 @@ class DatabaseVersionError(BackendError):
     exit_code = 2
 
 
+class JobInterrupted(RedunError):
+    """Recorded as the result of a job that had not finished when the user pressed
+    Ctrl-C (never started, or still running after the grace period): ``redun log``
+    shows it, and a rerun runs the job again."""
+
+
+class Interrupted(RedunError):
+    """The run was interrupted (Ctrl-C); finished jobs were recorded. Exit code 130, as a
+    shell reports a process ended by SIGINT. The message starts with "interrupted"."""
+
+    exit_code = 130
+
+
 class TaskNotFoundError(UsageError):
     """A task name given on the command line is not registered."""
 

@@ -15,7 +15,7 @@ import sys
 import click
 
 from redun.cli.state import CliState
-from redun.errors import RedunError
+from redun.errors import Interrupted, RedunError
 from redun.log_output import flush_log_output
 
 # name -> "module:attribute" of a click command.
@@ -53,6 +53,14 @@ class LazyGroup(click.Group):
         names = available | set(super().list_commands(ctx))
         names |= set(_plugin_commands())
         return sorted(names)
+
+    def invoke(self, ctx: click.Context) -> object:
+        # Ctrl-C outside a run (importing the script, reading the database): click would
+        # turn it into Abort after printing a blank line; main() reports it in one line.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted("interrupted") from None
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         target = BUILTIN_COMMANDS.get(name)
@@ -154,6 +162,10 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         flush_log_output()
         click.echo(f"redun: error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except Interrupted as exc:
+        flush_log_output()
+        click.echo(f"redun: {exc}", err=True)  # "interrupted: ..." (see errors.Interrupted)
         sys.exit(exc.exit_code)
     except RedunError as exc:
         flush_log_output()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from redun.errors import RedunError, UsageError
+from redun.errors import Interrupted, RedunError, UsageError
 from redun.log_output import configure_cli_logging
 from redun.text_format import format_result
 
@@ -68,6 +68,14 @@ class DryRunIncomplete(RedunError):
     is_flag=True,
     help="After a task fails, let every independent branch finish before failing.",
 )
+@click.option(
+    "--interrupt-grace",
+    type=float,
+    metavar="SECONDS",
+    help="After Ctrl-C, how long running jobs may finish (and be recorded) before they "
+    "are marked interrupted; a second Ctrl-C stops waiting. [default: [scheduler] "
+    "interrupt_grace, else 10]",
+)
 @click.option("--rerun", is_flag=True, help="TASK is a job or execution id to run again.")
 @click.option("-o", "--option", "options", multiple=True, metavar="K=V", help="Root task option.")
 @click.option("-t", "--tag", "tags", multiple=True, metavar="K=V", help="Execution tag (JSON).")
@@ -97,6 +105,7 @@ def run_command(
     exit_code: bool,
     use_pdb: bool,
     keep_going: bool,
+    interrupt_grace: float | None,
     rerun: bool,
     options: tuple[str, ...],
     tags: tuple[str, ...],
@@ -187,6 +196,7 @@ def run_command(
         use_pdb=use_pdb,
         keep_going=keep_going,
         exit_code=exit_code,
+        interrupt_grace=interrupt_grace,
     )
     for handler in logging.getLogger("redun").handlers:
         handler.flush()
@@ -215,6 +225,7 @@ def _execute(
     keep_going: bool = False,
     exit_code: bool = False,
     on_plan: Any = None,
+    interrupt_grace: float | None = None,
     **run_kwargs: Any,
 ) -> Any:
     """Build the scheduler from the repository's config and run ``task(*args, **kwargs)``."""
@@ -223,6 +234,7 @@ def _execute(
     from redun.cli.setup import build_scheduler
     from redun.cli.state import get_state
     from redun.scheduler import DryRunResult
+    from redun.scheduler.interrupt import ExecutionInterrupted
 
     state = get_state()
     config = state.config()
@@ -234,9 +246,13 @@ def _execute(
     db_uri = config.get("backend", {}).get("db_uri", "sqlite")
     # A local SQLite repository is ours to upgrade; a shared database is not (upstream too).
     scheduler.load(migrate=True if db_uri.startswith("sqlite") else None)
+    if interrupt_grace is not None:
+        scheduler.interrupt_grace = interrupt_grace
     try:
         try:
             result = scheduler.run(task(*args, **kwargs), exec_argv=argv, **run_kwargs)
+        except ExecutionInterrupted as exc:
+            raise Interrupted(str(exc)) from None
         except DryRunResult:
             # Upstream exits 1 here; the plan is the answer now (--exit-code keeps the 1).
             report_plan(scheduler, complete=False, exit_code=exit_code, on_plan=on_plan)

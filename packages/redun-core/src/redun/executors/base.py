@@ -96,10 +96,17 @@ class Executor(ABC):
         return None
 
     def interrupt(self) -> None:
-        """The user pressed Ctrl-C once: stop starting work; the scheduler calls this once.
+        """The user pressed Ctrl-C once: stop starting work; the scheduler calls this once,
+        from its own thread, then keeps recording results for ``interrupt_grace`` seconds.
 
-        Local executors need nothing (their jobs die with the process). Remote executors
-        detach from or terminate the jobs they submitted (their ``on_interrupt`` key).
+        Never start a job submitted earlier and not yet started: report it through
+        ``scheduler.reject_job(job, JobInterrupted(...))`` (then the scheduler need not
+        wait out the grace period for it), or drop it silently (it is marked interrupted
+        when the grace period ends). Jobs already running may finish and report as
+        usual. A job body about to start should also check ``scheduler.is_interrupted``,
+        set by the signal handler before this call. The local executor drops its queues;
+        remote executors detach from or terminate the jobs they submitted (their
+        ``on_interrupt`` key).
         """
         return None
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from redun.config import parse_choice
 from redun.current import set_current_job
-from redun.errors import ExecutorError
+from redun.errors import ExecutorError, JobInterrupted
 from redun.executors.base import Executor
 from redun.executors.thread_workers import ThreadWorkers
 
@@ -34,6 +34,7 @@ OLD_MODES = {"threads": THREAD_MODE, "processes": PROCESS_MODE}
 START_METHODS = ("fork", "spawn", "forkserver")
 
 logger = logging.getLogger("redun.executors")
+NOT_STARTED = "interrupted by Ctrl-C before the job started; rerun to run it"
 
 
 class LocalExecutor(Executor):
@@ -71,6 +72,9 @@ class LocalExecutor(Executor):
         self._lock = threading.Lock()
         self._thread_pool: ThreadWorkers | None = None
         self._process_pool: ProcessPoolExecutor | None = None
+        self._interrupted = False
+        # Process-mode jobs submitted and not yet reported, for interrupt() to cancel.
+        self._futures: dict[Future, Job] = {}
 
     def _parse_mode(self, value: Any) -> str:
         value = OLD_MODES.get(str(value), str(value))
@@ -89,16 +93,36 @@ class LocalExecutor(Executor):
 
     def start(self) -> None:
         """Pools start lazily on the first job of each mode; nothing to do here."""
+        self._interrupted = False
 
     def stop(self) -> None:
-        """Wait for running jobs and shut both pools down. Idempotent."""
+        """Wait for running jobs and shut both pools down. Idempotent.
+
+        After ``interrupt()`` nothing is waited for: the scheduler has already given
+        running jobs their grace period, and the user asked to stop.
+        """
         with self._lock:
             thread_pool, self._thread_pool = self._thread_pool, None
             process_pool, self._process_pool = self._process_pool, None
+        wait = not self._interrupted
         if thread_pool is not None:
-            thread_pool.shutdown()
+            thread_pool.shutdown(wait=wait)
         if process_pool is not None:
-            process_pool.shutdown(wait=True)
+            process_pool.shutdown(wait=wait, cancel_futures=not wait)
+
+    def interrupt(self) -> None:
+        """Ctrl-C: jobs queued behind the busy workers never start; each is reported
+        back as interrupted at once. Running bodies are left to finish."""
+        with self._lock:
+            self._interrupted = True
+            thread_pool = self._thread_pool
+            futures = list(self._futures)
+        if thread_pool is not None:
+            for func, args in thread_pool.drain():
+                if func == self._run_in_thread:
+                    self._reject(args[0], JobInterrupted(NOT_STARTED), None)
+        for future in futures:
+            future.cancel()  # a queued one is reported by _on_process_done
 
     def submit(self, job: Job) -> None:
         self._submit(job, script=False)
@@ -114,6 +138,8 @@ class LocalExecutor(Executor):
 
                 payload = make_payload(job.task, job.args, job.kwargs, script=script)
                 future = self._processes().submit(run_payload, payload)
+                with self._lock:
+                    self._futures[future] = job
                 future.add_done_callback(lambda f: self._on_process_done(job, f))
             else:
                 self._threads().submit(self._run_in_thread, job, script)
@@ -152,6 +178,10 @@ class LocalExecutor(Executor):
             return self._process_pool
 
     def _run_in_thread(self, job: Job, script: bool) -> None:
+        if self._scheduler is not None and getattr(self._scheduler, "is_interrupted", False):
+            # Ctrl-C came after this job was queued: its body must not start.
+            self._reject(job, JobInterrupted(NOT_STARTED), None)
+            return
         try:
             set_current_job(self.scheduler, job)
             if script:
@@ -170,6 +200,11 @@ class LocalExecutor(Executor):
         self._done(job, result)
 
     def _on_process_done(self, job: Job, future: Future) -> None:
+        with self._lock:
+            self._futures.pop(future, None)
+        if future.cancelled():
+            self._reject(job, JobInterrupted(NOT_STARTED), None)
+            return
         try:
             from redun.executors.process_worker import read_result
 

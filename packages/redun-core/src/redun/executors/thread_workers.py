@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from queue import SimpleQueue
+from queue import Empty, SimpleQueue
 from typing import Any
 
 _STOP = None
@@ -43,14 +43,29 @@ class ThreadWorkers:
                 self._threads.append(thread)
                 thread.start()
 
-    def shutdown(self) -> None:
-        """Let queued calls finish, then stop every thread."""
+    def drain(self) -> list[tuple[Callable[..., Any], tuple]]:
+        """Take every call still queued (not started) off the queue and return them."""
+        taken = []
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except Empty:
+                return taken
+            if item is _STOP:
+                self._queue.put(_STOP)  # shutting down already: leave the stop marks
+                return taken
+            taken.append(item)
+
+    def shutdown(self, wait: bool = True) -> None:
+        """Let queued calls finish, then stop every thread; ``wait=False`` returns at once
+        (after Ctrl-C, calls still running are abandoned: the threads are daemons)."""
         with self._lock:
             threads = list(self._threads)
         for _ in threads:
             self._queue.put(_STOP)
-        for thread in threads:
-            thread.join()
+        if wait:
+            for thread in threads:
+                thread.join()
 
     def _work(self) -> None:
         get, lock = self._queue.get, self._lock

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from redun.context_values import merge_dicts
+from redun.errors import JobInterrupted
 from redun.expression import Expression, SchedulerExpression, TaskExpression
 from redun.hashing import hash_arguments, hash_call_node, hash_eval_from_args_hash
 from redun.promise import Promise
@@ -288,7 +289,8 @@ class JobRunner:
         if job.limits:
             self.limits.release(job.limits)
             waiting = self.limits.waiting
-            for _ in range(len(waiting)):
+            # Stopping (a failure, or Ctrl-C): jobs waiting for a limit stay unstarted.
+            for _ in range(0 if self._stopping else len(waiting)):
                 candidate = waiting.popleft()
                 if self.limits.try_acquire(candidate.limits):
                     self._dispatch(candidate)
@@ -428,7 +430,9 @@ class JobRunner:
         job.status = "FAILED"
         job.result = error
         self.report.failed(job)
-        self.logger.error(f"*** Reject Job {job.id[:8]}:  {format_job_call(job)}:")
+        interrupted = isinstance(error, JobInterrupted)
+        if not interrupted:  # Ctrl-C: one summary line, not one per unfinished job
+            self.logger.error(f"*** Reject Job {job.id[:8]}:  {format_job_call(job)}:")
         if getattr(error, "__redun_job__", None) is None and not any(
             child.status == "FAILED" for child in job.child_jobs
         ):
@@ -437,7 +441,8 @@ class JobRunner:
                 error.__redun_job__ = f"{job.id[:8]}: {job.task_name}"
             except Exception:  # pragma: no cover - exceptions with __slots__
                 pass
-        self._failed.append(job)
+        if not interrupted:
+            self._failed.append(job)
         if job.eval_hash is not None and job.options.get("prov") is not False:
             error_value = ErrorValue(error, trace)
             try:

@@ -26,6 +26,7 @@ from redun.scheduler.caching import CacheChecker
 from redun.scheduler.errors import DryRunResult, ErrorValue
 from redun.scheduler.evaluation import Evaluator, iter_task_expressions
 from redun.scheduler.failure_log import failure_lines
+from redun.scheduler.interrupt import ExecutionInterrupted, Interruption, interrupt_grace
 from redun.scheduler.job import Execution, Job
 from redun.scheduler.job_lines import job_line_writer
 from redun.scheduler.jobs import JobRunner
@@ -96,6 +97,9 @@ class Scheduler(JobRunner):
         if interval is None:
             interval = int(scheduler_section.get("job_status_interval", 0) or 0)
         self.job_status_interval = interval
+        # Seconds running jobs may finish after Ctrl-C ([scheduler] interrupt_grace).
+        self.interrupt_grace = interrupt_grace(self.config)
+        self.interruption = Interruption(self)
         self.limits = Limits(self.config.get("limits", {}) or {})
         self.recorder = Recorder(self.backend, self.type_registry)
         self.cache = CacheChecker(self)
@@ -137,9 +141,16 @@ class Scheduler(JobRunner):
         # opposed to an interruption or a failure of redun.
         self._workflow_error: BaseException | None = None
         self._stopping = False
+        self.interruption.reset()
         self.evaluator.reset()
         self.cache.reset()
         self.report = StatusReport()
+
+    @property
+    def is_interrupted(self) -> bool:
+        """True once the user pressed Ctrl-C: an executor checks it before starting a
+        job body, so nothing starts between the signal and ``Executor.interrupt()``."""
+        return self.interruption.requested
 
     # -- public API ---------------------------------------------------------------------
     def run(
@@ -193,13 +204,17 @@ class Scheduler(JobRunner):
             self._stop_executors()
             self.recorder.flush_pending(final=True)
             self.backend.flush()
-            if outcome is None or outcome is self._workflow_error:
+            if (
+                outcome is None
+                or outcome is self._workflow_error
+                or isinstance(outcome, ExecutionInterrupted)
+            ):
                 # As upstream redun: the status table and duration, then why it failed.
                 self.report.log(self.logger)
                 self.logger.info(f"Execution duration: {time.time() - start:.2f} seconds")
                 if isinstance(outcome, DryRunResult):
                     self.logger.info("Dryrun: Additional jobs would run.")
-                elif outcome is not None:
+                elif outcome is not None and not isinstance(outcome, ExecutionInterrupted):
                     self._log_failure(outcome)
             flush_log_output()
         return result
@@ -246,7 +261,17 @@ class Scheduler(JobRunner):
         live = LiveStatus(self.report, enabled=self._live_display)
         live.start()
         try:
-            return self._loop(promise, execution, live, last_heartbeat if recorded else None)
+            with self.interruption.catching_sigint():
+                try:
+                    return self._loop(
+                        promise, execution, live, last_heartbeat if recorded else None
+                    )
+                except ExecutionInterrupted:
+                    raise
+                except KeyboardInterrupt:
+                    # Raised rather than signalled (another SIGINT handler, or a task
+                    # expression evaluated on this thread): settle it the same way.
+                    self.interruption.settle(execution)
         finally:
             live.stop()
 
@@ -262,9 +287,12 @@ class Scheduler(JobRunner):
     def _loop(
         self, promise: Promise, execution: Execution, live: Any, last_heartbeat: float | None
     ) -> Any:
+        interruption = self.interruption
         while promise.is_pending:
             live.tick()
             self._drain_events()
+            if interruption.requested:
+                interruption.settle(execution)
             if not promise.is_pending:
                 break
             if self.cache.has_pending():
@@ -289,6 +317,8 @@ class Scheduler(JobRunner):
             raise self._workflow_error
         if promise.is_rejected:
             self._settle_after_failure()
+            if interruption.requested:
+                interruption.settle(execution)
             self._workflow_error = promise.error
             raise self._workflow_error
         return promise.value
@@ -299,7 +329,7 @@ class Scheduler(JobRunner):
         new jobs until nothing is left to run; otherwise nothing new is dispatched."""
         if not self.keep_going:
             self._stopping = True
-        while True:
+        while not self.interruption.requested:
             self._drain_events()
             if self.cache.has_pending():
                 self.cache.process_pending()

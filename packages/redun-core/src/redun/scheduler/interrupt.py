@@ -124,7 +124,7 @@ class Interruption:
             )
         self._wait(time.monotonic() + grace)
         finished, interrupted = self._mark_unfinished(execution)
-        if execution.parent_job_id is None:
+        if interrupted and execution.parent_job_id is None:
             scheduler.recorder.tags("Execution", execution.id, [(INTERRUPTED_TAG, True)])
         raise ExecutionInterrupted(execution.id, finished, interrupted)
 

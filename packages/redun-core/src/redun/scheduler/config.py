@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from redun.errors import ConfigError
+
 if TYPE_CHECKING:
     from redun.backends.base import RedunBackend
     from redun.config import Config

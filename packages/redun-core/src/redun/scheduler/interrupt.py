@@ -124,7 +124,9 @@ class Interruption:
             )
         self._wait(time.monotonic() + grace)
         finished, interrupted = self._mark_unfinished(execution)
-        if interrupted and execution.parent_job_id is None:
+        root = execution.job
+        recorded = root is not None and root.options.get("prov") is not False
+        if interrupted and recorded and execution.parent_job_id is None:
             scheduler.recorder.tags("Execution", execution.id, [(INTERRUPTED_TAG, True)])
         raise ExecutionInterrupted(execution.id, finished, interrupted)
 

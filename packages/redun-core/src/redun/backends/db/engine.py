@@ -142,9 +142,12 @@ def checkpoint_wal(path: str) -> None:
     briefly for it, then leaves the rest to that process's own close.
     """
     import sqlite3
+    from urllib.parse import quote
 
     try:
-        conn = sqlite3.connect(path, timeout=CHECKPOINT_WAIT_S)
+        # mode=rw: a database file removed meanwhile is not created anew.
+        uri = f"file:{quote(os.path.abspath(path))}?mode=rw"
+        conn = sqlite3.connect(uri, uri=True, timeout=CHECKPOINT_WAIT_S)
     except sqlite3.Error:
         return
     try:

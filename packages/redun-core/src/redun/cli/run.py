@@ -123,6 +123,13 @@ def run_command(
     from redun.cli.script_import import find_task, import_script, list_tasks
 
     configure_cli_logging()
+    if task_name is not None and (task_name == "--rerun" or task_name.startswith("--rerun=")):
+        # `redun run SCRIPT --rerun ID [flags]` (upstream's spelling): ID stands for TASK.
+        rerun = True
+        if task_name.startswith("--rerun="):
+            task_name = task_name.split("=", 1)[1]
+        else:
+            task_name, task_args = (task_args[0], task_args[1:]) if task_args else (None, ())
     recorded: tuple[tuple, dict] | None = None
     if rerun:
         task_name, recorded_args, recorded_kwargs = _rerun_target(task_name)

@@ -138,6 +138,7 @@ def run_command(
         _check_uuid(execution_id)
 
     module = import_script(script)
+    _warn_missing_namespaces(list_tasks(module), script)
     if task_name is None or task_name == "help":
         names = [task.fullname for task in list_tasks(module)]
         if task_name is None:
@@ -263,6 +264,17 @@ def _execute(
     else:
         log_savings(scheduler)
     return result
+
+
+def _warn_missing_namespaces(tasks: list[Task], script: str) -> None:
+    """Upstream warns that tasks will need a namespace; so do we, naming them."""
+    bare = [task.name for task in tasks if not task.namespace]
+    if bare:
+        logger.warning(
+            "tasks without a namespace (namespaces will be required; set "
+            "@task(namespace=...) or a module-level redun_namespace): %s",
+            ", ".join(f"{script}:{name}" for name in bare),
+        )
 
 
 def _explain_misplaced_option(ctx: click.Context, exc: Exception) -> None:

@@ -27,6 +27,7 @@ _MASKS = [
     (re.compile(r"\d+(\.\d+)? ?(seconds|s)\b"), "<dur>"),
     (re.compile(r"/tmp/[^\s'\"]+"), "<tmp>"),
     (re.compile(r"redun\.version=[\w.]+"), "redun.version=<v>"),
+    (re.compile(r"\b\d+:\d\d:\d\d\.\d\d\b"), "<dur>"),
     # Process and thread ids (examples/multiprocess prints them).
     (re.compile(r"\b\d{5,}\b"), "<n>"),
 ]

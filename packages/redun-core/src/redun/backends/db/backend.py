@@ -273,6 +273,12 @@ class RedunBackendDb(RedunBackend):
             raise BackendError(f"database {self.where} is not loaded; call load() first")
         if self.value_store is not None:
             rows = divert_large_values(self.value_store, self.value_store_min_size, rows)
+        session = self._session
+        if session is not None and self.path is None and session.in_transaction():
+            # An in-memory database is one connection: a user's open read transaction
+            # (scheduler.backend.session) would make the writer's BEGIN fail. End it.
+            with self._lock:
+                session.commit()
         self._writer.write(rows)
 
     def flush(self) -> None:

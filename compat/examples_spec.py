@@ -42,10 +42,8 @@ LOCAL: dict[str, list[str]] = {
     "custom_values": [
         '{redun} run workflow.py main -- --user \'{{"id": 10, "name": "Alice"}}\'',
     ],
-    "debugging": [
-        "{redun} run workflow.py main",
-        "{redun} run workflow.py will_boom",
-    ],
+    # `main` stops at a pdb breakpoint: interactive, so not run here.
+    "debugging": ["{redun} run workflow.py will_boom"],
     "eager_eval": ["{python} workflow.py"],
     "enum": [
         "{redun} run workflow.py main --color green",
@@ -68,9 +66,13 @@ LOCAL: dict[str, list[str]] = {
         "{redun} run simple.py workflow --method multiplier",
     ],
     "tags": ["{redun} run workflow.py main"],
-    "testing": ["{python} -m pytest -q -p no:cacheprovider test_workflow.py"],
+    # The `scheduler` fixture comes from redun.pytest (neither engine auto-loads it).
+    "testing": ["{python} -m pytest -q -p no:cacheprovider -p redun.pytest test_workflow.py"],
     "thread": ["{redun} run workflow.py main"],
 }
+
+# Examples newer than upstream 0.44.1: the feature they show is missing there.
+NEWER_THAN_UPSTREAM = {"custom_executor_config": "the `class =` key of an executor section"}
 
 # Examples that need a service this machine does not offer (or a plugin not installed).
 NEEDS_SERVICE: dict[str, str] = {

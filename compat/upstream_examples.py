@@ -17,7 +17,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from examples_spec import LOCAL, NEEDS_SERVICE
+from examples_spec import LOCAL, NEEDS_SERVICE, NEWER_THAN_UPSTREAM
 
 _MASKS = [
     (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
@@ -26,6 +26,10 @@ _MASKS = [
     (re.compile(r"\d{4}[/-]\d\d[/-]\d\d[ T]\d\d:\d\d:\d\d(\.\d+)?"), "<time>"),
     (re.compile(r"\d+(\.\d+)? ?(seconds|s)\b"), "<dur>"),
     (re.compile(r"/tmp/[^\s'\"]+"), "<tmp>"),
+    (re.compile(r"redun\.version=[\w.]+"), "redun.version=<v>"),
+    (re.compile(r"\b\d+:\d\d:\d\d\.\d\d\b"), "<dur>"),
+    # Process and thread ids (examples/multiprocess prints them).
+    (re.compile(r"\b\d{5,}\b"), "<n>"),
 ]
 _JOB_LINE = re.compile(r"\[redun\]\s+(Run|Cached|Miss)\s+Job\s+\S+:\s+([\w.]+)\(")
 
@@ -53,14 +57,27 @@ class ExampleResult:
 
     def verdict(self) -> str:
         ours, upstream = self.steps["ours"], self.steps["upstream"]
+        if self.name in NEWER_THAN_UPSTREAM:
+            if all(a.code == 0 for a in ours):
+                return (
+                    "works here (newer than upstream 0.44.1: "
+                    + NEWER_THAN_UPSTREAM[self.name]
+                    + ")"
+                )
+            return "DIFFERENT"
         same_results = all(
-            a.code == b.code and a.stdout == b.stdout for a, b in zip(ours, upstream)
+            a.code == b.code and _same_output(a.stdout, b.stdout) for a, b in zip(ours, upstream)
         )
         if not same_results:
             return "DIFFERENT"
         if all(sorted(a.job_lines) == sorted(b.job_lines) for a, b in zip(ours, upstream)):
             return "same"
         return "same results, different job lines"
+
+
+def _same_output(ours: str, upstream: str) -> bool:
+    # Parallel tasks print in any order: the same lines in another order are the same.
+    return ours == upstream or sorted(ours.splitlines()) == sorted(upstream.splitlines())
 
 
 def _run_steps(src: Path, engine_bin: Path, commands: list[str], timeout: float) -> list[Step]:
@@ -147,9 +164,11 @@ def print_examples(results: list[ExampleResult], verbose: bool) -> None:
                     print(f"      job lines ours:     {a.job_lines[:12]}")
                     print(f"      job lines upstream: {b.job_lines[:12]}")
     total = len(results)
+    newer = sum(count for verdict, count in counts.items() if verdict.startswith("works here"))
     print(
         f"\nexamples: {counts.get('same', 0)} same, "
         f"{counts.get('same results, different job lines', 0)} same results with "
-        f"different job lines, {counts.get('DIFFERENT', 0)} different, of {total} run"
+        f"different job lines, {newer} newer than upstream 0.44.1 and working here, "
+        f"{counts.get('DIFFERENT', 0)} different, of {total} run"
     )
     print("not run here: " + ", ".join(f"{k} ({v})" for k, v in NEEDS_SERVICE.items()))

@@ -118,3 +118,15 @@ def test_file_values(make_scheduler, tmp_path):
     row = session.query(FileModel).filter(FileModel.path == path).one()
     assert row.value.value_parsed.path == path
     assert row.values[0].value_hash == row.value_hash
+
+
+def test_querying_between_runs_on_an_in_memory_repository():
+    from redun import Scheduler
+
+    scheduler = Scheduler()  # sqlite in memory: one connection shared with the writer
+    assert scheduler.run(main(1)) == 6
+    session = scheduler.backend.session
+    first = session.query(Execution).one()
+    assert scheduler.run(main(2)) == 7
+    assert scheduler.backend.session.query(Execution).count() == 2
+    assert first.job.call_node.value_parsed == 6

@@ -65,3 +65,10 @@ def test_a_bad_command_is_a_client_error(project: Path) -> None:
         client.execute(["redun", "run", "wf.py", "no_such_task"])
     with pytest.raises(RedunClientError, match="No such command"):
         client.execute(["redun", "no-such-command"])
+
+
+def test_oneshot_raises_the_tasks_exception(project: Path) -> None:
+    client = RedunClient(stdout=io.StringIO(), stderr=io.StringIO())
+    with pytest.raises(ValueError, match="boom 4"):
+        client.execute(["redun", "oneshot", "wf", "boom", "--x", "4"])
+    assert client.execute(["redun", "oneshot", "wf", "add", "--a", "2", "--b", "5"]) == 7

@@ -272,3 +272,24 @@ def test_tasks_are_listed_in_the_order_they_were_recorded(tmp_path):
     redun("run", "wf.py", "main")
     listed = [word for word in redun("log", "--task").split() if word.startswith("order.")]
     assert listed == ["order.main"] + [f"order.{name}" for name in names]
+
+
+def test_failed_job_shows_what_it_raised(tmp_path, monkeypatch, redun):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REDUN_CONFIG", raising=False)
+    (tmp_path / "failing.py").write_text(
+        "from redun import task\nredun_namespace = 'logfail'\n\n"
+        "@task()\ndef boom() -> int:\n    raise ValueError('boom')\n"
+    )
+    try:
+        assert redun("run", "failing.py", "boom").code == 1
+    finally:
+        import sys
+
+        sys.modules.pop("failing", None)
+    jobs = redun("log", "--job").out
+    job_id = next(line.split()[1] for line in jobs.splitlines() if "logfail.boom" in line)
+    shown = redun("log", job_id).out
+    assert "Raised: ValueError('boom')" in shown
+    assert "Result:" not in shown
+    assert "Duration:" not in shown  # as upstream: only a DONE job shows its duration

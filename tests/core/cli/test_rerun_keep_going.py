@@ -72,6 +72,17 @@ def test_rerun_replays_the_recorded_arguments(repo: Path) -> None:
     assert calls(repo) == ["greet"]
 
 
+def test_rerun_after_the_script_with_overriding_flags(repo: Path) -> None:
+    # upstream's spelling (examples/debugging): redun run SCRIPT --rerun ID --flag value
+    first = redun(repo, "run", "wf.py", "greet", "--name", "Mars", "--punct", "?")
+    assert first.returncode == 0, first.stderr
+    again = redun(repo, "run", "wf.py", "--rerun", "-", "--punct", "!!")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.strip() == "'Hello, Mars!!'"
+    same = redun(repo, "run", "wf.py", "--rerun=-")
+    assert same.stdout.strip() == "'Hello, Mars!!'"
+
+
 def test_rerun_of_an_unknown_id_is_one_line(repo: Path) -> None:
     redun(repo, "run", "wf.py", "greet")
     result = redun(repo, "run", "--rerun", "wf.py", "ffffffff")

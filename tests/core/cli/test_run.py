@@ -547,3 +547,14 @@ def test_a_deeply_nested_result_is_printed(workdir: Path, redun) -> None:
     result = redun("run", "deep.py", "nested", "--n", "3000")
     assert result.code == 0, result.err
     assert result.out.strip().splitlines()[-1] == "[" * 3001 + "]" * 3001
+
+
+def test_tasks_without_namespace_are_named_in_a_warning(workdir: Path, redun) -> None:
+    (workdir / "bare.py").write_text(
+        "from redun import task, File\n\n@task()\ndef main(x: File) -> str:\n    return x.path\n"
+    )
+    result = redun("run", "bare.py", "main", "--x", "bare.py")
+    assert result.code == 0, result.err
+    assert "tasks without a namespace" in result.err and "bare.py:main" in result.err
+    help_text = redun("run", "bare.py", "main", "help").out
+    assert "--x X" in help_text

@@ -6,9 +6,9 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from redun.backends.db.tags import parse_tag_key_value, parse_tag_value
 from redun.cli.main import cli, main
 from redun.errors import UsageError
+from redun.tags import parse_tag_key_value, parse_tag_value
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "backends"))
 from sync_repos import execution_ids, make_repo, run_workflow  # noqa: E402

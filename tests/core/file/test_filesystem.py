@@ -115,7 +115,7 @@ def test_unknown_scheme_names_the_url_and_the_package(plugin_manager) -> None:
     message = str(info.value)
     assert "s3://bucket/x" in message and "install redun-aws" in message
     assert "\n" not in message
-    with pytest.raises(FileSystemError, match="'nosuch://x'.*available: file, local"):
+    with pytest.raises(FileSystemError, match="'nosuch://x'.*available: file, http, https, local"):
         open_file("nosuch://x")
 
 

@@ -268,7 +268,9 @@ def test_an_unknown_name_without_a_known_provider_lists_what_is_available(
     with pytest.raises(PluginError) as info:
         get_filesystem_class("gopher")
 
-    assert str(info.value) == "unknown file system scheme 'gopher': available: file, local"
+    assert str(info.value) == (
+        "unknown file system scheme 'gopher': available: file, http, https, local"
+    )
 
 
 def test_plugins_can_be_disabled_by_distribution_name(plugin_manager, monkeypatch) -> None:

@@ -52,7 +52,7 @@ def test_all_adds_core_builtins(plugin_manager, entry_points):
     assert lines[:4] == [
         f"builtin (redun-core {__version__}): ok",
         "  executors: alias, local",
-        "  file systems: file, local",
+        "  file systems: file, http, https, local",
         "  backends: sqlite",
     ]
     assert lines[4].startswith("  value types: builtins.bool, ")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 
-from redun import task
+from redun import File, task
 from redun.scheduler.evaluation import contains_expression
 
 redun_namespace = "test_caching"
@@ -206,3 +206,22 @@ def test_contains_expression_sees_nested_calls():
 
     assert contains_expression({"a": [1, (2, one())]})
     assert not contains_expression({"a": [1, (2, 3)]})
+
+
+@task(namespace="miss_line_test")
+def _write_output(path: str) -> File:
+    out = File(path)
+    out.write("data")
+    return out
+
+
+def test_an_invalid_cached_result_is_announced_as_a_miss(make_scheduler, tmp_path, caplog):
+    path = str(tmp_path / "out.txt")
+    make_scheduler().run(_write_output(path))
+    File(path).remove()
+    with caplog.at_level("INFO", logger="redun"):
+        result = make_scheduler().run(_write_output(path))
+    assert result.read() == "data"
+    misses = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Miss   Job")]
+    assert len(misses) == 1
+    assert "Cached result is no longer valid (result=File(path=" in misses[0]

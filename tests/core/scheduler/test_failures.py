@@ -117,3 +117,31 @@ def test_dry_run_reports_the_table_then_that_more_would_run(make_scheduler, capl
     assert lines[-1] == "Dryrun: Additional jobs would run."
     assert any(line.startswith("Execution duration") for line in lines[-3:])
     assert any(line.startswith("| JOB STATUS") for line in lines)
+
+
+@task(namespace="abandon_test")
+def _after(x: int) -> int:
+    return x + 1
+
+
+@task(namespace="abandon_test")
+def _boom() -> int:
+    raise ValueError("boom")
+
+
+@task(namespace="abandon_test")
+def _main() -> int:
+    return _after(_boom())
+
+
+def test_a_job_whose_argument_failed_stays_pending_and_unrecorded(make_scheduler, job_rows, caplog):
+    # As upstream: `_after` never started, so it is PENDING in the table, gets no
+    # "Reject" line and no job row; the error reaches its caller.
+    scheduler = make_scheduler()
+    with caplog.at_level(logging.INFO, logger="redun"), pytest.raises(ValueError, match="boom"):
+        scheduler.run(_main())
+    text = caplog.text
+    assert "Reject Job" in text and "abandon_test._after" not in text.split("| JOB STATUS")[0]
+    table = [line for line in text.splitlines() if "abandon_test._after" in line]
+    assert table and table[-1].split()[-6:] == ["1", "0", "0", "0", "0", "1"]
+    assert {row[1] for row in job_rows()} == {"abandon_test._main", "abandon_test._boom"}

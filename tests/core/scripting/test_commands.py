@@ -91,3 +91,25 @@ def test_eof_marker_avoids_lines_of_the_command():
 def test_wrapped_command_runs_a_python_script_inside_bash():
     inner = prepare_command("#!/usr/bin/env python3\nprint(6 * 7)")
     assert exec_script(prepare_command(get_wrapped_command(inner))) == b"42\n"
+
+
+def test_a_script_file_busy_from_a_concurrent_fork_is_retried(monkeypatch):
+    # ETXTBSY happens when another thread forks while the script file is still open for
+    # writing; the kernel race cannot be forced, so the first exec reports it here.
+    import errno
+    import subprocess
+
+    from redun.scripting import exec_script
+
+    real_run = subprocess.run
+    attempts = []
+
+    def busy_once(args, **kwargs):
+        attempts.append(args)
+        if len(attempts) == 1:
+            raise OSError(errno.ETXTBSY, "Text file busy")
+        return real_run(args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", busy_once)
+    assert exec_script("#!/bin/sh\necho hi\n") == b"hi\n"
+    assert len(attempts) == 2

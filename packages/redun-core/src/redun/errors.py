@@ -82,3 +82,8 @@ class NoCurrentScheduler(SchedulerError):
 
     def __init__(self, message: str = "no scheduler is running in this thread") -> None:
         super().__init__(message)
+
+
+# Upstream's names for the database errors users catch.
+RedunDatabaseError = BackendError
+RedunVersionError = DatabaseVersionError

@@ -353,7 +353,7 @@ def _item_parser(anno: Any, metavar: str) -> tuple[Callable[[str], Any], str, st
             return anno, anno.__name__, metavar
         if anno.__module__.startswith("redun.file"):
             # File, Dir and friends take a path or URL.
-            return anno, anno.__name__, "PATH"
+            return anno, anno.__name__, metavar
         value_parser = _value_type_parser(anno)
         if value_parser is not None:
             return value_parser, anno.__name__, metavar

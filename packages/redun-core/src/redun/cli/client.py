@@ -57,8 +57,13 @@ class RedunClient:
             except click.ClickException as exc:
                 raise RedunClientError(exc.format_message()) from exc
             except RedunError as exc:
+                from redun.cli.oneshot import OneshotFailed
+                from redun.cli.run import WorkflowFailed
+
                 cause = exc.__cause__
-                if type(exc).__name__ == "WorkflowFailed" and isinstance(cause, Exception):
+                if isinstance(exc, (WorkflowFailed, OneshotFailed)) and isinstance(
+                    cause, Exception
+                ):
                     # The task's own exception, as a caller of scheduler.run() would see it.
                     raise cause from None
                 raise

@@ -207,7 +207,8 @@ class LogView:
         if self.fmt == "json":
             return
         self.traceback_line(job, indent)
-        if job.status in ("DONE", "CACHED", "FAILED") and job.end_time:
+        if job.status == "DONE" and job.end_time:
+            # As upstream: a cached or failed job's own time says nothing of the work.
             self.echo(f"Duration: {_duration(job.end_time - job.start_time)}", indent)
         self.echo()
         if job.call_hash:
@@ -271,7 +272,11 @@ class LogView:
             return
         self.echo(f"CallNode {node.call_hash} {node.task_name} ", indent)
         self.echo(f"Args:   {args}", indent + 2)
-        self.echo(f"Result: {result}", indent + 2)
+        if result.startswith("ErrorValue(") and result.endswith(")"):
+            # A failed call: upstream shows what it raised.
+            self.echo(f"Raised: {result[len('ErrorValue(') : -1]}", indent + 2)
+        else:
+            self.echo(f"Result: {result}", indent + 2)
         if show_parents and node.parents:
             self.echo("Parent CallNodes:", indent + 2)
             for parent in node.parents:

@@ -43,7 +43,7 @@ def _find_file(conn: Connection, text: str) -> FileHit | None:
 def _record_filter(conn: Connection, options: dict[str, Any]) -> RecordFilter:
     from redun.backends.db.queries import resolve_id
     from redun.backends.db.record_filters import RecordFilter
-    from redun.backends.db.tags import parse_tag_key_value
+    from redun.tags import parse_tag_key_value
 
     exec_ids = []
     for text in (options["exec_id"] or "").split(","):

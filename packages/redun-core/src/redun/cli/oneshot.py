@@ -73,7 +73,7 @@ def oneshot_command(
     array_rank_env: str | None,
     import_path: tuple[str, ...],
     script: bool = False,
-) -> None:
+) -> Any:
     """Run TASK's body from MODULE once: read arguments, write the result or the error."""
     from redun.cli.run import configure_cli_logging
 
@@ -88,7 +88,8 @@ def oneshot_command(
         os.remove(error_path)
 
     try:
-        _run_oneshot(
+        # Returned for in-process callers (RedunClient.execute), as upstream's oneshot.
+        return _run_oneshot(
             module_name,
             task_name,
             task_args,
@@ -122,7 +123,7 @@ def _run_oneshot(
     rank: int | None,
     import_path: tuple[str, ...],
     script: bool = False,
-) -> None:
+) -> Any:
     from redun.cli.args import format_task_help, format_task_info, parse_task_args
     from redun.cli.script_import import find_task, import_script, list_tasks
     from redun.import_paths import add_import_path
@@ -172,6 +173,7 @@ def _run_oneshot(
             out.write(pickle_dumps(result))
     else:
         click.echo(result)
+    return result
 
 
 def get_array_rank(env_var: str | None = None) -> int:

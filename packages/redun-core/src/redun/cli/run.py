@@ -132,6 +132,13 @@ def run_command(
     from redun.cli.script_import import find_task, import_script, list_tasks
 
     configure_cli_logging()
+    if task_name is not None and (task_name == "--rerun" or task_name.startswith("--rerun=")):
+        # `redun run SCRIPT --rerun ID [flags]` (upstream's spelling): ID stands for TASK.
+        rerun = True
+        if task_name.startswith("--rerun="):
+            task_name = task_name.split("=", 1)[1]
+        else:
+            task_name, task_args = (task_args[0], task_args[1:]) if task_args else (None, ())
     recorded: tuple[tuple, dict] | None = None
     if rerun:
         task_name, recorded_args, recorded_kwargs = _rerun_target(task_name)
@@ -140,6 +147,7 @@ def run_command(
         _check_uuid(execution_id)
 
     module = import_script(script)
+    _warn_missing_namespaces(list_tasks(module), script)
     if task_name is None or task_name == "help":
         names = [task.fullname for task in list_tasks(module)]
         if task_name is None:
@@ -286,6 +294,17 @@ def checkpoint_record(scheduler: Any) -> None:
             checkpoint()
         except RedunError as error:  # the run's own flush already reported a failed write
             logger.warning("could not checkpoint the database: %s", error)
+
+
+def _warn_missing_namespaces(tasks: list[Task], script: str) -> None:
+    """Upstream warns that tasks will need a namespace; so do we, naming them."""
+    bare = [task.name for task in tasks if not task.namespace]
+    if bare:
+        logger.warning(
+            "tasks without a namespace (namespaces will be required; set "
+            "@task(namespace=...) or a module-level redun_namespace): %s",
+            ", ".join(f"{script}:{name}" for name in bare),
+        )
 
 
 def _explain_misplaced_option(ctx: click.Context, exc: Exception) -> None:

@@ -78,7 +78,8 @@ def tag_command() -> None:
 @click.pass_context
 def tag_list(ctx: click.Context, show_values: bool, filters: tuple[str, ...]) -> None:
     """Count current tags by key; with KEY[=VALUE] filters, list the tagged records."""
-    from redun.backends.db.tags import format_tag_value, parse_tag_key_value, tag_counts
+    from redun.backends.db.tags import tag_counts
+    from redun.tags import format_tag_value, parse_tag_key_value
 
     patterns = [parse_tag_key_value(text, value_required=False) for text in filters]
     if filters and not show_values:
@@ -104,7 +105,8 @@ def tag_list(ctx: click.Context, show_values: bool, filters: tuple[str, ...]) ->
 @click.argument("args", nargs=-1, required=True, metavar="ID... KEY=VALUE...")
 def tag_add(args: tuple[str, ...]) -> None:
     """Add tags to records (an existing tag with the same key is kept)."""
-    from redun.backends.db.tags import new_tag_rows, parse_tag_key_value
+    from redun.backends.db.tags import new_tag_rows
+    from redun.tags import parse_tag_key_value
 
     ids, texts = _split(args, "add")
     pairs = [parse_tag_key_value(text) for text in texts]
@@ -120,7 +122,8 @@ def tag_add(args: tuple[str, ...]) -> None:
 @click.argument("args", nargs=-1, required=True, metavar="ID... KEY=VALUE...")
 def tag_update(args: tuple[str, ...]) -> None:
     """Replace the current tags of the given keys (one current tag per key remains)."""
-    from redun.backends.db.tags import parse_tag_key_value, update_tag_rows
+    from redun.backends.db.tags import update_tag_rows
+    from redun.tags import parse_tag_key_value
 
     ids, texts = _split(args, "update")
     pairs = [parse_tag_key_value(text) for text in texts]
@@ -136,7 +139,8 @@ def tag_update(args: tuple[str, ...]) -> None:
 @click.argument("args", nargs=-1, required=True, metavar="ID [--] KEY[=VALUE]...")
 def tag_rm(args: tuple[str, ...]) -> None:
     """Remove current tags by key, or by key and value."""
-    from redun.backends.db.tags import delete_tag_rows, parse_tag_key_value
+    from redun.backends.db.tags import delete_tag_rows
+    from redun.tags import parse_tag_key_value
 
     if "--" in args:
         split = args.index("--")

@@ -16,6 +16,7 @@ from redun.file.dir import Dir, FileSet
 from redun.file.errors import RedunFileNotFoundError, RedunOSError, RedunPermissionError
 from redun.file.file import File, FileClasses
 from redun.file.filesystem import FileSystem
+from redun.file.http_fs import HTTPFileSystem
 from redun.file.local import LocalFileSystem
 from redun.file.staging import Staging, StagingDir, StagingFile
 from redun.file.urls import (
@@ -58,6 +59,7 @@ __all__ = [
     "FileClasses",
     "FileSet",
     "FileSystem",
+    "HTTPFileSystem",
     "IDir",
     "IFile",
     "IFileClasses",

@@ -34,9 +34,10 @@ def redun_backends() -> list[type[Any]]:
 
 @hookimpl
 def redun_filesystems() -> list[type[Any]]:
+    from redun.file.http_fs import HTTPFileSystem
     from redun.file.local import LocalFileSystem
 
-    return [LocalFileSystem]
+    return [LocalFileSystem, HTTPFileSystem]
 
 
 @hookimpl

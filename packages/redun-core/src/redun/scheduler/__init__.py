@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from redun.config import Config
 from redun.current import get_current_scheduler, set_current_scheduler
 from redun.errors import NoCurrentScheduler, SchedulerError
 from redun.handle import merge_handles
@@ -15,7 +16,7 @@ from redun.scheduler.root import root_task
 from redun.scheduler.scheduler import Scheduler
 from redun.scheduler.subrun import subrun
 from redun.scheduler.threads import Thread, fork_thread, join_thread
-from redun.task import scheduler_task
+from redun.task import Task, scheduler_task
 
 
 def run(
@@ -44,6 +45,8 @@ def run(
 
 
 __all__ = [
+    "Config",
+    "Task",
     "apply_tags",
     "catch",
     "catch_all",

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from redun.hashing import hash_call_node
 from redun.scheduler.evaluation import contains_expression
-from redun.scheduler.report import format_job_call
+from redun.scheduler.report import format_job_call, trim
 from redun.task import CacheCheckValid, CacheResult
 from redun.value.nested import PLAIN_LEAF_TYPES, iter_nested_value
 
@@ -87,6 +87,7 @@ class CacheChecker:
                 release(job)
                 scheduler._submit(job, reason="previous error")
                 continue
+            value = None
             try:
                 if value_hash in decoded:
                     value = decoded[value_hash]
@@ -97,6 +98,12 @@ class CacheChecker:
                 valid = False
             if not valid:
                 release(job)
+                # As upstream says it: the result exists but a file in it changed or vanished.
+                shown = trim(repr(value)) if value is not None else f"<{type_name}>"
+                scheduler._job_line(
+                    f"Miss   Job {job.id[:8]}:  Cached result is no longer valid "
+                    f"(result={shown}, eval_hash={job.eval_hash[:8]})."
+                )
                 scheduler._submit(job, reason="invalid cached value")
                 continue
             hits.append((job, value, value_hash))

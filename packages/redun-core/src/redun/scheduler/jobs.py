@@ -49,7 +49,7 @@ class JobRunner:
             # Options given as expressions are evaluated first, as the parent sees them.
             self.evaluator.evaluate(options, parent).then(
                 lambda evaluated: self._configure_job(job, evaluated, exported),
-                lambda error: self._fail_job(job, error, None),
+                lambda error: self._abandon_job(job, error),
             )
             return
         self._configure_job(job, options, exported)
@@ -101,7 +101,7 @@ class JobRunner:
             filled = missing
         Promise.all([given, filled]).then(
             lambda done: self._on_args_ready(job, done[0][0], {**done[0][1], **done[1]}),
-            lambda error: self._fail_job(job, error, None),
+            lambda error: self._abandon_job(job, error),
         )
 
     def _on_args_ready(self, job: Job, args: tuple, kwargs: dict) -> None:
@@ -414,6 +414,14 @@ class JobRunner:
                 value = stand_in(registry, value)
             records.append((None, key, value, _upstream_calls(expr.kwargs.get(key))))
         return records
+
+    def _abandon_job(self, job: Job, error: Any) -> None:
+        """A job whose arguments (or options) failed never starts: as upstream, it stays
+        PENDING in the status table, is not recorded, and passes the error to its caller."""
+        if job.result_promise is None or not job.result_promise.is_pending:
+            return
+        self.report.add(job)
+        job.result_promise.do_reject(error)
 
     def _fail_job(self, job: Job, error: Any, error_traceback: Any) -> None:
         if job.result_promise is None or not job.result_promise.is_pending:

@@ -9,10 +9,12 @@ upstream redun's: a repository written by upstream keeps its cache hits.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import subprocess
 import tempfile
+import time
 from textwrap import dedent
 from typing import Any
 
@@ -99,7 +101,7 @@ def exec_script(command: str, label: str | None = None) -> bytes:
         with os.fdopen(fd, "wb") as out:
             out.write(command.encode("utf8"))
         os.chmod(path, 0o700)
-        proc = subprocess.run([path], capture_output=True, check=False)
+        proc = _run_script_file(path)
     finally:
         os.remove(path)
     if proc.returncode != 0:
@@ -107,6 +109,21 @@ def exec_script(command: str, label: str | None = None) -> bytes:
             proc.stderr, proc.returncode, label or getattr(command, "label", None) or "script"
         )
     return proc.stdout
+
+
+def _run_script_file(path: str) -> subprocess.CompletedProcess:
+    # Another thread may fork (a sibling job's subprocess) while this file is still open
+    # for writing; until that child execs, exec'ing the file fails with ETXTBSY. Retry.
+    delay = 0.01
+    for _ in range(10):
+        try:
+            return subprocess.run([path], capture_output=True, check=False)
+        except OSError as error:
+            if error.errno != errno.ETXTBSY:
+                raise
+            time.sleep(delay)
+            delay *= 2
+    return subprocess.run([path], capture_output=True, check=False)
 
 
 def get_command_eof(command: str, eof_prefix: str = "EOF") -> str:

@@ -17,6 +17,9 @@ _EXPORTS = {
     "DateTimeUTC": "redun.backends.db.types",
     "JSON": "redun.backends.db.types",
     "RedunSession": "redun.backends.db.session",
+    "REDUN_DB_VERSIONS": "redun.backends.db.versions",
+    "RedunDatabaseError": "redun.errors",
+    "RedunVersionError": "redun.errors",
 }
 _MODELS = [
     "Base",

@@ -34,6 +34,7 @@ from redun.backends.db.versions import (
     is_compatible,
 )
 from redun.backends.records import CallNodeHit
+from redun.backends.value_store import divert_large_values, value_store_from_config
 from redun.errors import BackendError, DatabaseVersionError
 
 if TYPE_CHECKING:
@@ -94,6 +95,9 @@ class RedunBackendDb(RedunBackend):
         # The SQLite fast path (sqlite_direct): set when a run needs no SQLAlchemy.
         self._direct: Any = None
         self._session: Any = None
+        self.value_store, self.value_store_min_size = value_store_from_config(
+            dict(config), config_dir
+        )
 
     @property
     def session(self) -> Any:
@@ -315,6 +319,14 @@ class RedunBackendDb(RedunBackend):
             )
         if self._writer is None:
             raise BackendError(f"database {self.where} is not loaded; call load() first")
+        if self.value_store is not None:
+            rows = divert_large_values(self.value_store, self.value_store_min_size, rows)
+        session = self._session
+        if session is not None and self.path is None and session.in_transaction():
+            # An in-memory database is one connection: a user's open read transaction
+            # (scheduler.backend.session) would make the writer's BEGIN fail. End it.
+            with self._lock:
+                session.commit()
         self._writer.write(rows)
 
     def flush(self) -> None:
@@ -430,6 +442,20 @@ class RedunBackendDb(RedunBackend):
         return found
 
     def get_values(self, value_hashes: Sequence[str]) -> dict[str, tuple[str, str, bytes]]:
+        found = self._get_db_values(value_hashes)
+        if self.value_store is not None:
+            for value_hash, (type_name, fmt, data) in list(found.items()):
+                if data:
+                    continue
+                data, present = self.value_store.get(value_hash)
+                if present:
+                    found[value_hash] = (type_name, fmt, data)
+                else:
+                    # Its file is gone from the value store: a miss, so the job reruns.
+                    del found[value_hash]
+        return found
+
+    def _get_db_values(self, value_hashes: Sequence[str]) -> dict[str, tuple[str, str, bytes]]:
         if self._direct is not None:
             return self._direct.values(value_hashes)
         from sqlalchemy import select

@@ -35,9 +35,16 @@ def _session(obj: Any) -> Any:
 def _value_parsed(self: Any) -> Any:
     from redun.pickle_preview import pickle_preview
 
-    if self.format != PICKLE_FORMAT or not self.value:
+    data = self.value
+    if not data:
+        # Kept in the value store ([backend] value_store_path), not in the row.
+        store = getattr(_session(self).backend, "value_store", None)
+        if store is None:
+            return None
+        data, _ = store.get(self.value_hash)
+    if self.format != PICKLE_FORMAT or not data:
         return None
-    return pickle_preview(self.value)
+    return pickle_preview(data)
 
 
 def _value_repr(self: Any) -> str:

@@ -23,7 +23,7 @@ from redun.backends.db.tables import (
     Task,
     Value,
 )
-from redun.backends.db.tags import ANY_VALUE
+from redun.tags import ANY_VALUE
 
 KEY_COLUMNS = {
     "Execution": (Execution, "id"),

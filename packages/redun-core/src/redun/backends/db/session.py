@@ -24,4 +24,5 @@ def open_session(backend: Any) -> RedunSession:
 
     backend.load()
     backend.flush()
-    return RedunSession(backend, bind=backend.connect())
+    # Objects stay usable after the backend ends the session's transaction (see write()).
+    return RedunSession(backend, bind=backend.connect(), expire_on_commit=False)

@@ -11,7 +11,6 @@ edit links and marks the parents not current.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,59 +18,10 @@ from redun.backends.db.tables import Tag, TagEdit
 from redun.backends.records import TagRow
 from redun.errors import UsageError
 from redun.hashing import hash_tag
+from redun.tags import ANY_VALUE, format_tag_value
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
-
-ANY_VALUE: Any = object()
-"""Stands for "any value" in a bare ``key`` argument (``tag rm ID key``)."""
-
-_LITERALS = {"true": True, "false": False, "null": None}
-
-
-def parse_tag_value(text: str) -> Any:
-    """A tag value typed on the command line: JSON when it looks like JSON, else a string.
-
-    ``3`` is an int, ``1.5`` a float, ``true``/``false``/``null`` literals, ``[..]``,
-    ``{..}`` and ``".."`` JSON; anything else (``prod``) is the string itself, and an
-    empty value means null, as in upstream redun.
-    """
-    if not text:
-        return None
-    if text[0] in '[{"':
-        try:
-            return json.loads(text)
-        except ValueError as exc:
-            raise UsageError(f"malformed JSON tag value '{text}': {exc.msg}") from None
-    for convert in (int, float):
-        try:
-            return convert(text)
-        except ValueError:
-            pass
-    return _LITERALS.get(text, text)
-
-
-def parse_tag_key_value(text: str, value_required: bool = True) -> tuple[str, Any]:
-    """Split ``key=value`` (or a bare ``key`` when no value is required)."""
-    if "=" not in text:
-        if value_required or not text:
-            raise UsageError(f"malformed tag '{text}': expected KEY=VALUE, e.g. env=prod")
-        return text, ANY_VALUE
-    key, value = text.split("=", 1)
-    if not key:
-        raise UsageError(f"malformed tag '{text}': the key before '=' is empty")
-    return key, parse_tag_value(value)
-
-
-def format_tag_value(value: Any) -> str:
-    """A value as it would be typed: plain strings bare, everything else as JSON."""
-    if (
-        isinstance(value, str)
-        and not re.search(r"[ ,]", value)
-        and isinstance(parse_tag_value(value), str)
-    ):
-        return value
-    return json.dumps(value, sort_keys=True)
 
 
 def _superseded(conn: Connection, tag_hashes: Sequence[str]) -> set[str]:

@@ -110,3 +110,7 @@ def read_version_rows(
             return version
     # A revision we do not know: a newer minor (or major) than this code.
     return DBVersionInfo("ffffffffffff", major, UNKNOWN_MINOR, "DB version newer than client.")
+
+
+# Upstream's name for the known schema versions, oldest first.
+REDUN_DB_VERSIONS = list(DB_VERSIONS)

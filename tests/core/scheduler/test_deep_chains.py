@@ -79,3 +79,18 @@ def test_a_chain_ten_thousand_calls_deep_runs_and_replays(make_scheduler, calls,
     scheduler = make_scheduler()
     assert scheduler.run(chain(n)) == n
     assert scheduler.execution.job.was_cached
+
+
+@task()
+def build(n: int, after: int = 0):
+    """A chain of n calls (``after`` orders a second copy behind the first)."""
+    x = 0
+    for _ in range(n):
+        x = inc(x)
+    return x
+
+
+def test_a_second_copy_of_a_finished_chain_unfolds_without_recursion(scheduler):
+    # Every call of the second copy is a CSE hit on a finished call of the first.
+    n = 15_000
+    assert scheduler.run(build(n, after=build(n))) == n

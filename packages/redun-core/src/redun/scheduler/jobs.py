@@ -202,7 +202,14 @@ class JobRunner:
             self.recorder.job_ended(job)
             job.result_promise.do_reject(error)
 
-        original.result_promise.then(on_done, on_error)
+        settled = original.result_promise
+        if settled.is_pending:
+            settled.then(on_done, on_error)
+        else:
+            # Finish on the next event, not inside the callback that got us here: a chain
+            # of hits on finished calls (a second copy of a long chain) then unfolds in
+            # the loop instead of recursing through one another's callbacks.
+            self.events.put(lambda: settled.then(on_done, on_error))
 
     # -- submission --------------------------------------------------------------------
     def _submit(self, job: Job, reason: str = "new") -> None:

@@ -1,0 +1,150 @@
+"""`redun why`, the dry-run plan, cache savings, `redun gc` and `redun db info` on PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+from pg_cli import make_repo, redun
+from pg_server import run_sql
+
+pytestmark = pytest.mark.slow
+
+WORKFLOW = (Path(__file__).parents[1] / "core" / "cli" / "workflows" / "why_wf.py").read_text()
+FANOUT = """
+from redun import task
+
+redun_namespace = "pgfan"
+
+
+@task()
+def square(x: int) -> int:
+    return x * x
+
+
+@task()
+def main(n: int = 200, offset: int = 0) -> int:
+    return sum_all([square(i + offset) for i in range(n)])
+
+
+@task()
+def sum_all(values: list) -> int:
+    return sum(values)
+"""
+DANGLING = [
+    "SELECT COUNT(*) FROM job j LEFT JOIN call_node c ON c.call_hash = j.call_hash "
+    "WHERE j.call_hash IS NOT NULL AND c.call_hash IS NULL",
+    "SELECT COUNT(*) FROM call_node n LEFT JOIN value v ON v.value_hash = n.value_hash "
+    "WHERE v.value_hash IS NULL",
+    "SELECT COUNT(*) FROM argument a LEFT JOIN value v ON v.value_hash = a.value_hash "
+    "WHERE v.value_hash IS NULL",
+    "SELECT COUNT(*) FROM evaluation e LEFT JOIN value v ON v.value_hash = e.value_hash "
+    "WHERE v.value_hash IS NULL",
+]
+
+
+@pytest.fixture
+def repo(tmp_path: Path, pg_uri: str) -> Path:
+    path = make_repo(tmp_path, pg_uri)
+    (path / "wf.py").write_text(WORKFLOW)
+    (path / "data.txt").write_text("a\nb\n")
+    return path
+
+
+def ok(repo: Path, *args: str):
+    result = redun(repo, *args)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result
+
+
+def why_records(repo: Path) -> dict[str, list[dict]]:
+    found: dict[str, list[dict]] = {}
+    for line in ok(repo, "why", "--format", "json", "-").stdout.splitlines():
+        record = json.loads(line)
+        found.setdefault(record["task_name"], []).append(record)
+    return found
+
+
+def test_why_explains_each_kind_of_change(repo: Path) -> None:
+    ok(repo, "run", "wf.py", "main")
+    assert {r["kind"] for rs in why_records(repo).values() for r in rs} == {"never_run"}
+
+    ok(repo, "run", "wf.py", "main", "--n", "3")
+    (scale,) = why_records(repo)["whydemo.scale"]
+    assert scale["detail"] == {"argument": "x", "old": "2", "new": "3"}
+
+    source = (repo / "wf.py").read_text()
+    (repo / "wf.py").write_text(source.replace("return x * factor", "return factor * x"))
+    ok(repo, "run", "wf.py", "main", "--n", "3")
+    (code,) = why_records(repo)["whydemo.scale"]
+    assert code["kind"] == "code" and "+    return factor * x" in code["lines"]
+
+    (repo / "data.txt").write_text("a\nb\nc\n")
+    ok(repo, "run", "wf.py", "main", "--n", "3")
+    (changed,) = why_records(repo)["whydemo.count_lines"]
+    assert changed["detail"]["files"][0]["path"] == "data.txt"
+
+    ok(repo, "run", "--context", "scale.factor=7", "wf.py", "main", "--n", "3")
+    kinds = {r["kind"] for r in why_records(repo)["whydemo.scale"]}
+    assert kinds == {"argument", "context"}
+
+
+def test_dry_run_plan_and_why_before_running(repo: Path) -> None:
+    ok(repo, "run", "wf.py", "main")
+    source = (repo / "wf.py").read_text()
+    (repo / "wf.py").write_text(source.replace("return x * factor", "return factor * x"))
+    plan = ok(repo, "run", "--dryrun", "wf.py", "main").stderr
+    assert "[redun] Plan: 1 job would run, 3 jobs would be reused." in plan
+    assert "[redun]   calls waiting on their results: whydemo.report (1)" in plan
+    assert redun(repo, "run", "--dryrun", "--exit-code", "wf.py", "main").returncode == 1
+    before = ok(repo, "why", "wf.py", "main", "--n", "4").stdout
+    assert before.splitlines()[0] == "whydemo.main(n=4): argument 'n' changed: 2 -> 4"
+
+
+def test_saved_compute_per_execution_and_per_task(repo: Path) -> None:
+    ok(repo, "run", "wf.py", "main")
+    rerun = ok(repo, "run", "wf.py", "main")
+    assert "[redun] reused 5 jobs: " in rerun.stderr
+    assert "Cache: reused 5 jobs: " in ok(repo, "log", "-").stdout
+    saved = json.loads(ok(repo, "log", "--saved", "--since", "1d", "--format", "json").stdout)
+    assert {t["task_name"]: t["reused_jobs"] for t in saved["tasks"]}["whydemo.scale"] == 1
+
+
+def test_gc_and_db_info(repo: Path, pg_uri: str) -> None:
+    for n in ("1", "2", "3"):
+        ok(repo, "run", "wf.py", "main", "--n", n)
+    dry = ok(repo, "gc", "--keep-last", "1", "--active-window", "0s", "--dry-run").stdout
+    assert dry.startswith("Would delete 2 execution(s), keeping 1; ")
+    done = ok(repo, "gc", "--keep-last", "1", "--active-window", "0s", "--settle", "0").stdout
+    assert done.startswith("Deleted 2 execution(s), keeping 1; ")
+    assert run_sql(pg_uri, "SELECT COUNT(*) FROM execution")[0][0] == 1
+    assert [run_sql(pg_uri, sql)[0][0] for sql in DANGLING] == [0, 0, 0, 0]
+    assert "Run    Job" not in ok(repo, "run", "wf.py", "main", "--n", "3").stderr
+    info = ok(repo, "db", "info").stdout
+    assert "Tables (rows, size):" in info and "Largest values:" in info
+
+
+def test_gc_beside_a_running_workflow_breaks_no_lineage(repo: Path, pg_uri: str) -> None:
+    (repo / "fan.py").write_text(FANOUT)
+    ok(repo, "run", "fan.py", "main", "--n", "300")
+    ok(repo, "run", "fan.py", "main", "--n", "300", "--offset", "150")
+    results = []
+
+    def writer() -> None:
+        for offset in ("50", "100", "200"):
+            results.append(redun(repo, "run", "fan.py", "main", "--n", "300", "--offset", offset))
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    collected = [
+        redun(repo, "gc", "--keep-last", "1", "--active-window", "0s", "--settle", "0.2")
+        for _ in range(3)
+    ]
+    thread.join()
+    assert [r.returncode for r in collected] == [0, 0, 0], [r.stderr[-800:] for r in collected]
+    assert [r.returncode for r in results] == [0, 0, 0], [r.stderr[-800:] for r in results]
+    expected = [sum((i + o) ** 2 for i in range(300)) for o in (50, 100, 200)]
+    assert [int(r.stdout.strip()) for r in results] == expected
+    assert [run_sql(pg_uri, sql)[0][0] for sql in DANGLING] == [0, 0, 0, 0]

@@ -1,4 +1,5 @@
-"""Fixtures of the redun-aws tests: a real S3 server (SeaweedFS, tests/servers)."""
+"""Fixtures of the redun-aws tests: a real S3 server (SeaweedFS) and the local AWS
+emulator (moto's server with a Batch job runner), both from tests/servers."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "servers"))
 
+from moto_emulator import aws_emulator, emulator_bucket, emulator_env  # noqa: E402, F401
 from seaweedfs import s3_bucket, s3_env, seaweedfs  # noqa: E402, F401 - fixtures by name
 
 

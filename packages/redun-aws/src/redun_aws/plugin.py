@@ -16,3 +16,17 @@ def redun_filesystems() -> list[type[Any]]:
     from redun_aws.s3.filesystem import S3FileSystem
 
     return [S3FileSystem]
+
+
+@hookimpl
+def redun_executors() -> list[type[Any]]:
+    from redun_aws.batch.executor import AWSBatchExecutor
+
+    return [AWSBatchExecutor]
+
+
+@hookimpl
+def redun_cli_commands() -> list[Any]:
+    from redun_aws.batch.cli import make_aws_group
+
+    return [make_aws_group()]

@@ -12,7 +12,7 @@ PROBES = {
     "upstream shims": (
         "import redun, redun.glue, redun.file, redun.executors.aws_glue\n"
         "redun.glue.get_spark_session, redun.glue.udf, redun.file.ShardedS3Dataset\n"
-        "redun.ShardedDataset"
+        "redun.ShardedDataset, redun.executors.aws_glue.AWSGlueExecutor"
     ),
     "plugin discovery": (
         "from redun.plugins.registry import EXECUTORS, VALUE_TYPES, list_items\n"

@@ -12,8 +12,9 @@ from redun.plugins import hookimpl
 @hookimpl
 def redun_executors() -> list[type[Any]]:
     from redun_spark.executor import SparkExecutor
+    from redun_spark.glue.executor import AWSGlueExecutor
 
-    return [SparkExecutor]
+    return [SparkExecutor, AWSGlueExecutor]
 
 
 @hookimpl

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from redun.config_values import parse_choice, parse_float, parse_int
+from redun.config_values import parse_choice, parse_int
 
 from redun_spark.errors import SparkConfigError
 
@@ -53,7 +53,6 @@ class SparkSettings:
     scratch: str | None = None
     app_name: str = "redun"
     max_workers: int = 4
-    job_monitor_interval: float = 1.0
 
     @property
     def is_local(self) -> bool:
@@ -89,9 +88,6 @@ def parse_settings(name: str, config: Mapping[str, Any]) -> SparkSettings:
             f"deploy_mode = cluster in [{section}] needs mode = submit: a session runs its "
             "driver in the scheduler's process"
         )
-    interval = parse_float(
-        config.get("job_monitor_interval", 1.0), "job_monitor_interval", section, source
-    )
     return SparkSettings(
         master=master,
         mode=mode,
@@ -103,7 +99,6 @@ def parse_settings(name: str, config: Mapping[str, Any]) -> SparkSettings:
         scratch=str(config["scratch"]).strip() if config.get("scratch") else None,
         app_name=str(config.get("app_name", "redun")),
         max_workers=parse_int(config.get("max_workers", 4), "max_workers", section, source, 1),
-        job_monitor_interval=interval,
     )
 
 

@@ -98,7 +98,7 @@ class Scheduler(JobRunner):
         self.job_status_interval = interval
         self.limits = Limits(self.config.get("limits", {}) or {})
         self.recorder = Recorder(self.backend, self.type_registry)
-        self.cache = CacheChecker(self)
+        self.cache = CacheChecker(self.backend, self.type_registry, self.task_registry)
         self.evaluator = Evaluator(self._eval_task_expression)
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         self.execution: Execution | None = None
@@ -268,7 +268,7 @@ class Scheduler(JobRunner):
             if not promise.is_pending:
                 break
             if self.cache.has_pending():
-                self.cache.process_pending()
+                self._check_cache()
                 continue
             if self._running == 0 and not self.limits.waiting and self.events.empty():
                 if self._dryrun:
@@ -302,7 +302,7 @@ class Scheduler(JobRunner):
         while True:
             self._drain_events()
             if self.cache.has_pending():
-                self.cache.process_pending()
+                self._check_cache()
                 continue
             if self._running == 0 and self.events.empty():
                 return

@@ -4,10 +4,8 @@ Batch jobs (``python -m redun_aws.emulator``), on 127.0.0.1.
 One emulator per test session, whichever conftests import these fixtures (the Batch
 tests; the Glue tests of redun-spark can use the same server, since moto serves every
 AWS API on one port): the process is a module-level singleton, started on first use
-and stopped at exit. Import the fixtures by name in a conftest::
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "servers"))
-    from moto_emulator import aws_emulator, emulator_env, emulator_bucket  # noqa: F401
+and stopped at exit. tests/conftest.py loads this module as a pytest plugin, so every
+test directory asks for ``aws_emulator``, ``emulator_env`` or ``emulator_bucket`` by name.
 
 (The module is not named ``moto`` so that it never shadows the real package.) Without
 moto the tests skip with the reason, except under CI (``CI`` set), where they fail.

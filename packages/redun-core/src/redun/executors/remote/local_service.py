@@ -206,6 +206,14 @@ class LocalProcessService(JobService):
         with open(os.path.join(child, "stopped"), "w") as out:
             out.write(f"{kind} {detail}".strip())
         pid = int(_read(os.path.join(child, "pid")) or 0)
+        deadline = time.monotonic() + 5.0
+        while not pid and time.monotonic() < deadline and not os.path.exists(
+            os.path.join(child, "exit")
+        ):
+            # Started but not yet writing its pid: wait for it, or the job would outlive
+            # the stop and run on after the scheduler gave up on it.
+            time.sleep(0.02)
+            pid = int(_read(os.path.join(child, "pid")) or 0)
         if pid:
             try:
                 os.killpg(pid, signal.SIGKILL)

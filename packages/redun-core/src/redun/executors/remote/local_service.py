@@ -207,8 +207,10 @@ class LocalProcessService(JobService):
             out.write(f"{kind} {detail}".strip())
         pid = int(_read(os.path.join(child, "pid")) or 0)
         deadline = time.monotonic() + 5.0
-        while not pid and time.monotonic() < deadline and not os.path.exists(
-            os.path.join(child, "exit")
+        while (
+            not pid
+            and time.monotonic() < deadline
+            and not os.path.exists(os.path.join(child, "exit"))
         ):
             # Started but not yet writing its pid: wait for it, or the job would outlive
             # the stop and run on after the scheduler gave up on it.

@@ -38,7 +38,6 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "fs": "redun.cli.fs:fs_command",
     "repl": "redun.cli.repl:repl_command",
     "why": "redun.cli.why:why_command",
-    "gc": "redun.cli.gc:gc_command",
 }
 
 

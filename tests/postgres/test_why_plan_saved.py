@@ -1,14 +1,12 @@
-"""`redun why`, the dry-run plan, cache savings, `redun gc` and `redun db info` on PostgreSQL."""
+"""`redun why`, the dry-run plan and cache savings on PostgreSQL."""
 
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
 from postgres.pg_cli import make_repo, redun
-from postgres.pg_server import run_sql
 
 pytestmark = pytest.mark.slow
 
@@ -110,41 +108,3 @@ def test_saved_compute_per_execution_and_per_task(repo: Path) -> None:
     assert "Cache: reused 5 jobs: " in ok(repo, "log", "-").stdout
     saved = json.loads(ok(repo, "log", "--saved", "--since", "1d", "--format", "json").stdout)
     assert {t["task_name"]: t["reused_jobs"] for t in saved["tasks"]}["whydemo.scale"] == 1
-
-
-def test_gc_and_db_info(repo: Path, pg_uri: str) -> None:
-    for n in ("1", "2", "3"):
-        ok(repo, "run", "wf.py", "main", "--n", n)
-    dry = ok(repo, "gc", "--keep-last", "1", "--active-window", "0s", "--dry-run").stdout
-    assert dry.startswith("Would delete 2 execution(s), keeping 1; ")
-    done = ok(repo, "gc", "--keep-last", "1", "--active-window", "0s", "--settle", "0").stdout
-    assert done.startswith("Deleted 2 execution(s), keeping 1; ")
-    assert run_sql(pg_uri, "SELECT COUNT(*) FROM execution")[0][0] == 1
-    assert [run_sql(pg_uri, sql)[0][0] for sql in DANGLING] == [0, 0, 0, 0]
-    assert "Run    Job" not in ok(repo, "run", "wf.py", "main", "--n", "3").stderr
-    info = ok(repo, "db", "info").stdout
-    assert "Tables (rows, size):" in info and "Largest values:" in info
-
-
-def test_gc_beside_a_running_workflow_breaks_no_lineage(repo: Path, pg_uri: str) -> None:
-    (repo / "fan.py").write_text(FANOUT)
-    ok(repo, "run", "fan.py", "main", "--n", "300")
-    ok(repo, "run", "fan.py", "main", "--n", "300", "--offset", "150")
-    results = []
-
-    def writer() -> None:
-        for offset in ("50", "100", "200"):
-            results.append(redun(repo, "run", "fan.py", "main", "--n", "300", "--offset", offset))
-
-    thread = threading.Thread(target=writer)
-    thread.start()
-    collected = [
-        redun(repo, "gc", "--keep-last", "1", "--active-window", "0s", "--settle", "0.2")
-        for _ in range(3)
-    ]
-    thread.join()
-    assert [r.returncode for r in collected] == [0, 0, 0], [r.stderr[-800:] for r in collected]
-    assert [r.returncode for r in results] == [0, 0, 0], [r.stderr[-800:] for r in results]
-    expected = [sum((i + o) ** 2 for i in range(300)) for o in (50, 100, 200)]
-    assert [int(r.stdout.strip()) for r in results] == expected
-    assert [run_sql(pg_uri, sql)[0][0] for sql in DANGLING] == [0, 0, 0, 0]

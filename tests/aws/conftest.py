@@ -1,17 +1,11 @@
-"""Fixtures of the redun-aws tests: a real S3 server (SeaweedFS, tests/servers)."""
+"""Fixtures of the redun-aws tests; the S3 server (SeaweedFS) comes from tests/conftest.py."""
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import Counter
 from collections.abc import Iterator
 
 import pytest
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "servers"))
-
-from seaweedfs import s3_bucket, s3_env, seaweedfs  # noqa: E402, F401 - fixtures by name
 
 
 @pytest.fixture

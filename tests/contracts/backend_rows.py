@@ -1,4 +1,4 @@
-"""Rows of small, complete executions for the backend contract tests."""
+"""Rows of small, complete executions: the one set of row builders every backend test uses."""
 
 from __future__ import annotations
 
@@ -88,3 +88,38 @@ def execution(exec_id: str, results: range, when: datetime | None = None) -> lis
         TagRow(fake_hash(f"x{exec_id}"), "Execution", exec_id, "env", {"name": exec_id, "n": [1]}),
     ]
     return rows
+
+
+def one_call_execution(exec_id: str = "e" * 36, tag: str = "prod", start: datetime | None = None):
+    """An execution whose root job ``ns.add(1)`` returned 2, with a file value and an
+    ``env`` tag (``prod`` or ``dev``): what ``redun log`` and the SQLite tests read."""
+    now = start or datetime.now(UTC)
+    job_id = "j" + exec_id[1:]
+    arg = ArgumentRow(fake_hash("a"), fake_hash("c"), fake_hash("1"), 0, None, ())
+    return [
+        ValueRow(fake_hash("t"), "redun.Task", PICKLE, pickle.dumps("task")),
+        TaskRow(fake_hash("t"), "add", "ns", "def add(x):\n    return x + 1\n"),
+        ValueRow(fake_hash("1"), "builtins.int", PICKLE, pickle.dumps(1)),
+        ValueRow(
+            fake_hash("2"), "builtins.int", PICKLE, pickle.dumps(2), subvalues=(fake_hash("1"),)
+        ),
+        ValueRow(fake_hash("f"), "redun.File", PICKLE, b"not a pickle", file_path="/data/out.txt"),
+        JobStartRow(job_id, exec_id, None, fake_hash("t"), now),
+        ExecutionRow(exec_id, job_id, '["redun", "run", "wf.py", "add"]', now),
+        EvaluationRow(fake_hash("v"), fake_hash("t"), fake_hash("g"), fake_hash("2")),
+        CallNodeRow(
+            fake_hash("c"),
+            "ns.add",
+            fake_hash("t"),
+            fake_hash("g"),
+            fake_hash("2"),
+            now,
+            (),
+            (arg,),
+            (fake_hash("t"),),
+        ),
+        JobEndRow(job_id, fake_hash("c"), now, False),
+        TagRow(
+            fake_hash("x") if tag == "prod" else fake_hash("y"), "Execution", exec_id, "env", tag
+        ),
+    ]

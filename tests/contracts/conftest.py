@@ -3,29 +3,15 @@ file system behind one ``fs_root``.
 
 ``sqlite_backend`` and ``pg_backend`` are the implementations; ``backend_factory`` is
 parametrized over both, so each contract test runs once per backend. The Postgres case
-uses the real server (see tests/postgres/pg_server.py: fails in CI when it is down,
-skips outside).
+uses the real server (tests/postgres/pg_server.py, loaded by tests/conftest.py: fails in
+CI when it is down, skips outside).
 """
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable, Iterator
 
 import pytest
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "postgres"))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "servers"))
-
-from pg_server import (  # noqa: E402, F401 - fixtures are found by name
-    pg_backend,
-    pg_backend_factory,
-    pg_server,
-    pg_session_uri,
-    pg_uri,
-)
-from seaweedfs import s3_bucket, s3_env, seaweedfs  # noqa: E402, F401 - fixtures by name
 
 
 @pytest.fixture

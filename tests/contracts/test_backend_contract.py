@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import sys
 import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from contracts.backend_rows import PICKLE, execution, fake_hash, value  # noqa: E402
 from redun.backends.records import CallNodeRow, JobEndRow, TagRow, ValueRow
 from redun.errors import BackendError, DatabaseVersionError
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from backend_rows import PICKLE, execution, fake_hash, value  # noqa: E402
 
 
 def count(backend, table: str, where: str = "") -> int:

@@ -17,9 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-from blocks import S3_MARK, output_matches, read_blocks, runnable_pages  # noqa: E402
+from docs.blocks import S3_MARK, output_matches, read_blocks, runnable_pages
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"

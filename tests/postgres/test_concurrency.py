@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from pg_cli import REDUN, make_repo
-from pg_server import run_sql
+from postgres.pg_cli import REDUN, make_repo
+from postgres.pg_server import run_sql
 
 pytestmark = pytest.mark.slow
 

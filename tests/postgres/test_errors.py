@@ -8,7 +8,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from pg_server import SERVER_URI, run_sql
+from postgres.pg_server import SERVER_URI, run_sql
 from redun.errors import BackendError, ConfigError
 from redun_postgres import RedunBackendPostgres
 

@@ -6,8 +6,8 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pg_cli import make_repo, redun
-from pg_server import run_sql
+from postgres.pg_cli import make_repo, redun
+from postgres.pg_server import run_sql
 from redun.backends.db.versions import parse_db_version
 from redun.errors import DatabaseVersionError
 from redun_postgres import RedunBackendPostgres

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import sys
-
-from pg_server import run_sql
+from postgres.pg_server import run_sql
 from redun import Scheduler, task
 
 redun_namespace = "test_pg_schema"
@@ -69,8 +66,7 @@ def test_a_workflow_runs_and_its_rerun_is_served_from_postgres(pg_uri):
 
 
 def test_writes_survive_a_dropped_connection(pg_backend, pg_uri):
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "contracts"))
-    from backend_rows import execution
+    from contracts.backend_rows import execution
 
     pg_backend.db_retries_backoff = 0.01
     pg_backend.write(execution("exec-a", range(2)))

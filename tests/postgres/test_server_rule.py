@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import pg_server
 import pytest
+from postgres import pg_server
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from pg_cli import make_repo, redun
-from pg_server import run_sql
+from postgres.pg_cli import make_repo, redun
+from postgres.pg_server import run_sql
 
 pytestmark = pytest.mark.slow
 

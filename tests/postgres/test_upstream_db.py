@@ -7,8 +7,8 @@ created (``redun db upgrade``) and filled with three runs of its hello world.
 from __future__ import annotations
 
 import pytest
-from pg_cli import make_repo, redun
-from pg_server import DATA, load_sql_file, run_sql
+from postgres.pg_cli import make_repo, redun
+from postgres.pg_server import DATA, load_sql_file, run_sql
 
 pytestmark = pytest.mark.slow
 

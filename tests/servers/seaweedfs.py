@@ -10,7 +10,7 @@ Two identities exist: ``admin`` may do anything, ``reader`` may only read and li
 bucket ``public`` (for AccessDenied tests). Import the fixtures by name in a conftest::
 
     sys.path.insert(0, str(Path(__file__).parents[1] / "servers"))
-    from seaweedfs import s3_bucket, s3_env, seaweedfs  # noqa: F401
+    from servers.seaweedfs import s3_bucket, s3_env, seaweedfs  # noqa: F401
 
 Without the ``weed`` binary the tests skip with the reason, except under CI (``CI``
 set), where they fail: CI must never pass by skipping the server it is meant to test.

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from redun.cli.main import main
 from redun_aws.s3.clients import reset_clients
-from seaweedfs import READABLE_BUCKET, READER, SeaweedFS
+from servers.seaweedfs import READABLE_BUCKET, READER, SeaweedFS
 
 REDUN = str(Path(sys.executable).parent / "redun")
 MISSING = "redun-no-such-bucket"

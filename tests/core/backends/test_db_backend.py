@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -8,12 +7,10 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
+from contracts.backend_rows import PICKLE, fake_hash, one_call_execution
 from redun.backends.db import RedunBackendDb
 from redun.backends.records import JobEndRow, JobStartRow, TagRow, ValueRow
 from redun.errors import BackendError
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from db_rows import PICKLE, execution_rows, h  # noqa: E402
 
 
 def count(path: str, table: str) -> int:
@@ -22,7 +19,7 @@ def count(path: str, table: str) -> int:
 
 
 def test_writes_are_idempotent(backend, db_path):
-    rows = execution_rows()
+    rows = one_call_execution()
     backend.write(rows)
     backend.write(rows)
     backend.flush()
@@ -34,49 +31,55 @@ def test_writes_are_idempotent(backend, db_path):
 
 
 def test_job_end_fills_in_the_job(backend, db_path):
-    backend.write(execution_rows())
+    backend.write(one_call_execution())
     backend.flush()
     with sqlite3.connect(db_path) as conn:
         call_hash, end_time, cached = conn.execute(
             "SELECT call_hash, end_time, cached FROM job"
         ).fetchone()
-    assert call_hash == h("c") and end_time is not None and cached == 0
+    assert call_hash == fake_hash("c") and end_time is not None and cached == 0
 
 
 def test_batched_reads(backend):
-    backend.write(execution_rows())
+    backend.write(one_call_execution())
     backend.flush()
-    many = [h("v")] + [f"{i:040d}" for i in range(1200)]
-    assert backend.get_evaluations(many) == {h("v"): h("2")}
-    values = backend.get_values([h("2"), h("1"), "missing"])
-    assert set(values) == {h("1"), h("2")}
-    assert values[h("2")][:2] == ("builtins.int", PICKLE)
-    hits = backend.get_call_nodes(h("t"), h("g"))
+    many = [fake_hash("v")] + [f"{i:040d}" for i in range(1200)]
+    assert backend.get_evaluations(many) == {fake_hash("v"): fake_hash("2")}
+    values = backend.get_values([fake_hash("2"), fake_hash("1"), "missing"])
+    assert set(values) == {fake_hash("1"), fake_hash("2")}
+    assert values[fake_hash("2")][:2] == ("builtins.int", PICKLE)
+    hits = backend.get_call_nodes(fake_hash("t"), fake_hash("g"))
     assert [(hit.call_hash, hit.value_hash, hit.subtree_tasks) for hit in hits] == [
-        (h("c"), h("2"), (h("t"),))
+        (fake_hash("c"), fake_hash("2"), (fake_hash("t"),))
     ]
-    assert backend.get_call_nodes(h("t"), h("z")) == []
+    assert backend.get_call_nodes(fake_hash("t"), fake_hash("z")) == []
 
 
 def test_tag_edits_leave_one_current_tag(backend, db_path):
-    backend.write(execution_rows())
-    backend.write([TagRow(h("n"), "Execution", "e" * 36, "env", {"a": [1]}, parents=(h("x"),))])
+    backend.write(one_call_execution())
+    backend.write(
+        [
+            TagRow(
+                fake_hash("n"), "Execution", "e" * 36, "env", {"a": [1]}, parents=(fake_hash("x"),)
+            )
+        ]
+    )
     backend.flush()
     with sqlite3.connect(db_path) as conn:
         tags = dict(conn.execute("SELECT value, is_current FROM tag").fetchall())
         edits = conn.execute("SELECT parent_id, child_id FROM tag_edit").fetchall()
     assert tags == {'"prod"': 0, '{"a":[1]}': 1}
-    assert edits == [(h("x"), h("n"))]
+    assert edits == [(fake_hash("x"), fake_hash("n"))]
 
 
 def test_close_flushes_and_data_survives_reopen(db_path):
     backend = RedunBackendDb(f"sqlite:///{db_path}")
     backend.load()
-    backend.write(execution_rows())
+    backend.write(one_call_execution())
     backend.close()
     reopened = RedunBackendDb(f"sqlite:///{db_path}")
     reopened.load()
-    assert reopened.get_evaluations([h("v")]) == {h("v"): h("2")}
+    assert reopened.get_evaluations([fake_hash("v")]) == {fake_hash("v"): fake_hash("2")}
     reopened.close()
 
 
@@ -84,14 +87,14 @@ def test_bad_row_fails_flush_but_not_the_next_batch(backend):
     backend.write([object()])
     with pytest.raises(BackendError, match="cannot write row of type object"):
         backend.flush()
-    backend.write([ValueRow(h("3"), "builtins.int", PICKLE, b"x")])
+    backend.write([ValueRow(fake_hash("3"), "builtins.int", PICKLE, b"x")])
     backend.flush()
-    assert set(backend.get_values([h("3")])) == {h("3")}
+    assert set(backend.get_values([fake_hash("3")])) == {fake_hash("3")}
 
 
 def test_write_before_load_is_an_error(db_path):
     with pytest.raises(BackendError, match="not loaded"):
-        RedunBackendDb(f"sqlite:///{db_path}").write(execution_rows())
+        RedunBackendDb(f"sqlite:///{db_path}").write(one_call_execution())
 
 
 def test_file_database_uses_wal(backend, db_path):
@@ -109,9 +112,9 @@ def test_relative_path_is_relative_to_config_dir(tmp_path):
 def test_memory_database_is_the_default():
     backend = RedunBackendDb()
     backend.load()
-    backend.write(execution_rows())
+    backend.write(one_call_execution())
     backend.flush()
-    assert backend.get_evaluations([h("v")]) == {h("v"): h("2")}
+    assert backend.get_evaluations([fake_hash("v")]) == {fake_hash("v"): fake_hash("2")}
     backend.close()
 
 
@@ -134,11 +137,11 @@ def test_foreign_sqlite_database_is_refused(tmp_path):
 
 def _write_jobs(backend: RedunBackendDb, prefix: str, n: int) -> None:
     now = datetime.now(UTC)
-    backend.write(execution_rows())  # shared rows: both writers insert them
+    backend.write(one_call_execution())  # shared rows: both writers insert them
     for i in range(n):
         job_id = f"{prefix}-{i:05d}"
-        start = JobStartRow(job_id, "e" * 36, None, h("t"), now)
-        backend.write([start, JobEndRow(job_id, h("c"), now, True)])
+        start = JobStartRow(job_id, "e" * 36, None, fake_hash("t"), now)
+        backend.write([start, JobEndRow(job_id, fake_hash("c"), now, True)])
     backend.flush()
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
-import sys
 
 import pytest
+from core.backends.sync_repos import TABLES, counts, execution_ids, make_repo, run_workflow  # noqa: E402
 from redun.backends.db import RedunBackendDb
 from redun.backends.db import sync as sync_module
 from redun.backends.db.sync import sync
@@ -14,9 +14,6 @@ from redun.backends.db.sync_walk import walk
 from redun.backends.records import TagRow
 from redun.errors import BackendError, UsageError
 from redun.hashing import hash_tag
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sync_repos import TABLES, counts, execution_ids, make_repo, run_workflow  # noqa: E402
 
 
 def open_backend(config_dir: str) -> RedunBackendDb:

@@ -8,11 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from click.testing import CliRunner
+from contracts.backend_rows import fake_hash, one_call_execution
 from redun.backends.db import RedunBackendDb
 from redun.cli.main import cli, main
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "backends"))
-from db_rows import execution_rows, h  # noqa: E402
 
 UPSTREAM_DB = os.path.join(
     os.path.dirname(os.path.abspath(__file__)), "..", "backends", "data", "upstream-0.44.1-hello.db"
@@ -33,8 +31,8 @@ def repo(tmp_path):
     backend = RedunBackendDb("sqlite:///redun.db", config_dir=config_dir)
     backend.load()
     old = datetime.now(UTC) - timedelta(hours=1)
-    backend.write(execution_rows("a" * 36, tag="prod", start=old))
-    backend.write(execution_rows("b" * 36, tag="dev"))
+    backend.write(one_call_execution("a" * 36, tag="prod", start=old))
+    backend.write(one_call_execution("b" * 36, tag="dev"))
     backend.close()
     return config_dir
 
@@ -69,12 +67,12 @@ def test_log_job_call_node_task_and_value(repo):
     assert "Traceback: Exec bbbbbbbb > Job jbbbbbbb add" in job
     assert "Result: 2" in job
     node = run(repo, "log", "cccc")
-    assert node.startswith(f"CallNode {h('c')} ns.add")
+    assert node.startswith(f"CallNode {fake_hash('c')} ns.add")
     assert "Args:   1" in node
     task = run(repo, "log", "tttt")
-    assert task.startswith(f"Task {h('t')} ns.add")
+    assert task.startswith(f"Task {fake_hash('t')} ns.add")
     assert "return x + 1" in task
-    assert run(repo, "log", "2222").splitlines() == [f"Value {h('2')} builtins.int ", "2"]
+    assert run(repo, "log", "2222").splitlines() == [f"Value {fake_hash('2')} builtins.int ", "2"]
     # A value that cannot be unpickled shows its type and hash.
     assert run(repo, "log", "ffff").splitlines()[1] == "<redun.File ffffffff>"
 
@@ -124,9 +122,7 @@ def test_log_reads_an_upstream_database(tmp_path):
 
 
 # -- real workflows: file paths and the filters of REFERENCE §4 ----------------------
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "backends"))
-from sync_repos import execution_ids, run_workflow  # noqa: E402
+from core.backends.sync_repos import execution_ids, run_workflow  # noqa: E402
 
 
 @pytest.fixture
@@ -232,7 +228,7 @@ def test_a_running_execution_and_job_show_as_run(tmp_path):
     config_dir = make_repo(tmp_path)
     backend = RedunBackendDb("sqlite:///redun.db", config_dir=config_dir)
     backend.load()
-    rows = [row for row in execution_rows("c" * 36) if type(row).__name__ != "JobEndRow"]
+    rows = [row for row in one_call_execution("c" * 36) if type(row).__name__ != "JobEndRow"]
     backend.write(rows)
     backend.close()
     listing = run(config_dir, "log").splitlines()
@@ -246,7 +242,6 @@ def test_tasks_are_listed_in_the_order_they_were_recorded(tmp_path):
     one wave (so recorded in one batch) are listed in the order they were called."""
     import importlib.util
     import subprocess
-    import sys
 
     names = ["e", "b", "d", "a", "c"]
     source = "from redun import task\nredun_namespace = 'order'\n"

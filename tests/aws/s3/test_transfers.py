@@ -8,7 +8,7 @@ import pytest
 from redun import File
 from redun.file import copy_file
 from redun_aws.s3.clients import reset_clients
-from seaweedfs import READABLE_BUCKET, READER
+from servers.seaweedfs import READABLE_BUCKET, READER
 
 SIZE = 20 * 1024 * 1024 + 12345  # three 8 MiB parts, the last one short
 

@@ -2,30 +2,52 @@
 
 Jobs that may be served from the backend are queued; when the scheduler's event queue
 runs dry, one query answers every queued eval hash, one more fetches the values. Errors
-are never replayed, and a value whose ``is_valid`` fails counts as a miss.
+are never replayed, and a value whose ``is_valid`` fails counts as a miss. The checker
+only answers: it returns each job's hit or miss, and the job runner acts on them.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from redun.hashing import hash_call_node
 from redun.scheduler.evaluation import contains_expression
-from redun.scheduler.report import format_job_call
 from redun.task import CacheCheckValid, CacheResult
 from redun.value.nested import PLAIN_LEAF_TYPES, iter_nested_value
 
 if TYPE_CHECKING:
+    from redun.backends.base import RedunBackend
     from redun.scheduler.job import Job
-    from redun.scheduler.scheduler import Scheduler
+    from redun.task_registry import TaskRegistry
+    from redun.value import TypeRegistry
 
-# Cache hits settled between handoffs of their rows to the writer.
-HANDOFF_HITS = 1000
+
+@dataclass(slots=True)
+class CacheHit:
+    """A cached result for a job.
+
+    ``kind`` is ULTIMATE for a shallow check's hit (``call_hash`` is the recorded call
+    node it replays) or SINGLE; ``recorded_call`` is set when a single hit's leaf call
+    node is known to be recorded already (only the job's own row needs writing then).
+    """
+
+    value: Any
+    kind: CacheResult
+    call_hash: str | None = None
+    recorded_call: str | None = None
+    value_hash: str | None = None
 
 
 class CacheChecker:
-    def __init__(self, scheduler: Scheduler) -> None:
-        self.scheduler = scheduler
+    """Answers whether queued jobs can be served from the backend, in batches."""
+
+    def __init__(
+        self, backend: RedunBackend, type_registry: TypeRegistry, task_registry: TaskRegistry
+    ) -> None:
+        self.backend = backend
+        self.type_registry = type_registry
+        self.task_registry = task_registry
         self._pending: list[Job] = []
 
     def reset(self) -> None:
@@ -37,55 +59,52 @@ class CacheChecker:
     def has_pending(self) -> bool:
         return bool(self._pending)
 
-    def process_pending(self) -> None:
+    def take_pending(self) -> list[Job]:
+        """The queued jobs, in order; the queue is empty afterwards."""
         jobs, self._pending = self._pending, []
-        scheduler = self.scheduler
-        if scheduler._stopping:
-            # The workflow failed before these were looked up: they never start.
-            for job in jobs:
-                scheduler.recorder.discard_held(job)
-            return
-        backend = scheduler.backend
+        return jobs
+
+    def lookup(self, jobs: list[Job]) -> list[tuple[Job, CacheHit | None]]:
+        """Each job with its hit, or None for a miss.
+
+        Shallow hits and misses come in job order, then the single-reduction hits: a
+        leaf result's call node is fully determined, so one query tells which are
+        already recorded. A miss whose eval hash the backend has never seen is marked
+        ``eval_known_new``.
+        """
+        backend = self.backend
         # Async tasks use the ultimate-reduction cache only (their awaited calls happen
         # inside the body, so a first-round result cannot tell whether those changed).
-        shallow = [
-            j
-            for j in jobs
-            if j.options.get("check_valid") == CacheCheckValid.SHALLOW or j.task.is_async()
-        ]
-        shallow_hits: dict[str, tuple[Any, str]] = {}
-        for job in shallow:
-            hit = self._ultimate_lookup(job)
-            if hit is not None:
-                shallow_hits[job.id] = hit
+        shallow_hits: dict[str, CacheHit] = {}
+        for job in jobs:
+            if job.options.get("check_valid") == CacheCheckValid.SHALLOW or job.task.is_async():
+                hit = self._ultimate_lookup(job)
+                if hit is not None:
+                    shallow_hits[job.id] = hit
         rest = [j for j in jobs if j.id not in shallow_hits and not j.task.is_async()]
         evals = backend.get_evaluations([j.eval_hash for j in rest]) if rest else {}
         values = backend.get_values(list(set(evals.values()))) if evals else {}
-        registry = scheduler.type_registry
-        release = scheduler.recorder.release_start
+        registry = self.type_registry
         decoded: dict[str, Any] = {}
-        hits: list[tuple[Job, Any, str]] = []
+        answers: list[tuple[Job, CacheHit | None]] = []
+        single: list[tuple[Job, CacheHit]] = []
         for job in jobs:
-            if job.id in shallow_hits:
-                value, call_hash = shallow_hits[job.id]
-                release(job)
-                self._hit(job, value, CacheResult.ULTIMATE, call_hash)
+            shallow = shallow_hits.get(job.id)
+            if shallow is not None:
+                answers.append((job, shallow))
                 continue
             if job.task.is_async():
-                release(job)
-                scheduler._submit(job, reason="new")
+                answers.append((job, None))
                 continue
             value_hash = evals.get(job.eval_hash)
             row = values.get(value_hash) if value_hash else None
             if row is None:
                 job.eval_known_new = value_hash is None
-                release(job)
-                scheduler._submit(job, reason="new" if value_hash is None else "missing value")
+                answers.append((job, None))
                 continue
             type_name, _format, data = row
             if type_name == "redun.ErrorValue":
-                release(job)
-                scheduler._submit(job, reason="previous error")
+                answers.append((job, None))
                 continue
             try:
                 if value_hash in decoded:
@@ -96,97 +115,49 @@ class CacheChecker:
             except Exception:
                 valid = False
             if not valid:
-                release(job)
-                scheduler._submit(job, reason="invalid cached value")
+                answers.append((job, None))
                 continue
-            hits.append((job, value, value_hash))
-        self._settle_hits(hits)
+            single.append((job, CacheHit(value, CacheResult.SINGLE, value_hash=value_hash)))
+        self._find_recorded_calls(single)
+        return answers + single
 
-    def _settle_hits(self, hits: list[tuple[Job, Any, str]]) -> None:
-        """Single-reduction hits. A leaf result's call node is fully determined now, so one
-        query tells which are already recorded and need no rewriting."""
+    def _find_recorded_calls(self, hits: list[tuple[Job, CacheHit]]) -> None:
         leaf_calls: dict[str, str] = {}
-        for job, value, value_hash in hits:
-            if not contains_expression(value):
-                leaf_calls[job.id] = hash_call_node(job.task.hash, job.args_hash, value_hash, [])
-        known = (
-            self.scheduler.backend.get_existing_call_nodes(list(leaf_calls.values()))
-            if leaf_calls
-            else set()
-        )
-        recorder = self.scheduler.recorder
-        for count, (job, value, value_hash) in enumerate(hits, 1):
-            if count % HANDOFF_HITS == 0:
-                # Hand settled jobs' rows to the writer as we go, so it commits them
-                # alongside instead of after the last hit.
-                recorder.flush_pending()
-            recorder.release_start(job)
+        for job, hit in hits:
+            if not contains_expression(hit.value):
+                leaf_calls[job.id] = hash_call_node(
+                    job.task.hash, job.args_hash, hit.value_hash, []
+                )
+        if not leaf_calls:
+            return
+        known = self.backend.get_existing_call_nodes(list(leaf_calls.values()))
+        for job, hit in hits:
             call_hash = leaf_calls.get(job.id)
             if call_hash is not None and call_hash in known:
-                self._hit(
-                    job,
-                    value,
-                    CacheResult.SINGLE,
-                    None,
-                    recorded_call=call_hash,
-                    value_hash=value_hash,
-                )
-            else:
-                self._hit(job, value, CacheResult.SINGLE, None)
+                hit.recorded_call = call_hash
 
-    def _ultimate_lookup(self, job: Job) -> tuple[Any, str] | None:
-        scheduler = self.scheduler
-        task_registry = scheduler.task_registry
+    def _ultimate_lookup(self, job: Job) -> CacheHit | None:
+        task_registry = self.task_registry
         context_hash = job.context_hash
-        for hit in scheduler.backend.get_call_nodes(job.task.hash, job.args_hash):
+        for hit in self.backend.get_call_nodes(job.task.hash, job.args_hash):
             if context_hash is not None and context_hash not in hit.contexts:
                 # A call under a context is replayed only from a call under the same one
                 # (as upstream redun; a call without context accepts any).
                 continue
             if not all(task_registry.get(hash=t) is not None for t in hit.subtree_tasks):
                 continue
-            row = scheduler.backend.get_values([hit.value_hash]).get(hit.value_hash)
+            row = self.backend.get_values([hit.value_hash]).get(hit.value_hash)
             if row is None or row[0] == "redun.ErrorValue":
                 continue
             try:
-                value = scheduler.type_registry.deserialize(row[0], row[2])
-                if not _is_valid(scheduler.type_registry, value):
+                value = self.type_registry.deserialize(row[0], row[2])
+                if not _is_valid(self.type_registry, value):
                     continue
             except Exception:
                 continue
             job.subtree_tasks = set(hit.subtree_tasks)
-            return value, hit.call_hash
+            return CacheHit(value, CacheResult.ULTIMATE, call_hash=hit.call_hash)
         return None
-
-    def _hit(
-        self,
-        job: Job,
-        value: Any,
-        kind: CacheResult,
-        call_hash: str | None,
-        recorded_call: str | None = None,
-        value_hash: str | None = None,
-    ) -> None:
-        scheduler = self.scheduler
-        job.was_cached = True
-        job.cache_type = kind
-        if call_hash:  # an ultimate (shallow) hit, worded as upstream redun does
-            hashes = (
-                f"eval_hash={job.eval_hash[:8]}, check_valid=shallow, call_hash={call_hash[:8]}"
-            )
-        else:
-            hashes = f"eval_hash={job.eval_hash[:8]}, call_hash=None"
-        scheduler._job_line(f"Cached Job {job.id[:8]}:  {format_job_call(job)} ({hashes})")
-        scheduler.report.cached(job)
-        if kind == CacheResult.ULTIMATE:
-            scheduler._finish_job(job, value, call_hash=call_hash)
-        elif recorded_call is not None:
-            job.subtree_tasks = job.task.own_subtree
-            scheduler._finish_job(
-                job, value, call_hash=recorded_call, recorded=True, result_hash=value_hash
-            )
-        else:
-            scheduler._resolve_result(job, value)
 
 
 def _is_valid(registry: Any, value: Any) -> bool:

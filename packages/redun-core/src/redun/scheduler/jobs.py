@@ -20,21 +20,72 @@ from redun.scheduler.limits import parse_job_limits
 from redun.scheduler.processing import postprocess_result, preprocess_args
 from redun.scheduler.recording import utcnow
 from redun.scheduler.report import format_job_call
-from redun.task import CacheScope
+from redun.task import CacheResult, CacheScope
 from redun.task.options import narrower_scope
-from redun.value.nested import is_namedtuple
+from redun.value.nested import PLAIN_LEAF_TYPES, is_namedtuple
 
 if TYPE_CHECKING:
+    from redun.scheduler.caching import CacheHit
     from redun.scheduler.job import Job
 
 
-_PLAIN_LEAVES = frozenset({int, str, float, bytes, bool, type(None)})
 # Children above which a cached job checks whether its call node is already recorded.
 RECHECK_CHILDREN = 16
+# Cache hits settled between handoffs of their rows to the writer.
+HANDOFF_HITS = 1000
 
 
 class JobRunner:
     """Scheduler mixin holding the per-job state machine."""
+
+    # -- backend cache -------------------------------------------------------------------
+    def _check_cache(self) -> None:
+        """Look the queued jobs up in one batch; settle the hits, submit the misses."""
+        jobs = self.cache.take_pending()
+        recorder = self.recorder
+        if self._stopping:
+            # The workflow failed before these were looked up: they never start.
+            for job in jobs:
+                recorder.discard_held(job)
+            return
+        hits = 0
+        for job, hit in self.cache.lookup(jobs):
+            if hit is None:
+                recorder.release_start(job)
+                self._submit(job)
+                continue
+            hits += 1
+            if hits % HANDOFF_HITS == 0:
+                # Hand settled jobs' rows to the writer as we go, so it commits them
+                # alongside instead of after the last hit.
+                recorder.flush_pending()
+            recorder.release_start(job)
+            self._settle_hit(job, hit)
+
+    def _settle_hit(self, job: Job, hit: CacheHit) -> None:
+        job.was_cached = True
+        job.cache_type = hit.kind
+        if hit.kind == CacheResult.ULTIMATE:  # a shallow check's hit, worded as upstream's
+            hashes = (
+                f"eval_hash={job.eval_hash[:8]}, check_valid=shallow, call_hash={hit.call_hash[:8]}"
+            )
+        else:
+            hashes = f"eval_hash={job.eval_hash[:8]}, call_hash=None"
+        self._job_line(f"Cached Job {job.id[:8]}:  {format_job_call(job)} ({hashes})")
+        self.report.cached(job)
+        if hit.kind == CacheResult.ULTIMATE:
+            self._finish_job(job, hit.value, call_hash=hit.call_hash)
+        elif hit.recorded_call is not None:
+            job.subtree_tasks = job.task.own_subtree
+            self._finish_job(
+                job,
+                hit.value,
+                call_hash=hit.recorded_call,
+                recorded=True,
+                result_hash=hit.value_hash,
+            )
+        else:
+            self._resolve_result(job, hit.value)
 
     # -- start: options and arguments --------------------------------------------------
     def _start_job(self, job: Job) -> None:
@@ -161,7 +212,7 @@ class JobRunner:
         else:
             if prov:
                 self.recorder.job_started(job)
-            self._submit(job, reason="new")
+            self._submit(job)
 
     def _fail_unhashable_args(self, job: Job, args: tuple, kwargs: dict, error: Exception) -> None:
         """Fail a job whose arguments cannot be hashed, recorded like any failed job: its
@@ -193,12 +244,11 @@ class JobRunner:
             job.subtree_tasks = original.subtree_tasks
             job.expr.call_hash = job.call_hash
             self.recorder.job_ended(job)
-            job.status = "CACHED"
             job.result_promise.do_resolve(value)
 
         def on_error(error: Any) -> None:
             job.call_hash = original.call_hash
-            job.status = "FAILED"
+            self.report.failed(job)
             self.recorder.job_ended(job)
             job.result_promise.do_reject(error)
 
@@ -212,7 +262,7 @@ class JobRunner:
             self.events.put(lambda: settled.then(on_done, on_error))
 
     # -- submission --------------------------------------------------------------------
-    def _submit(self, job: Job, reason: str = "new") -> None:
+    def _submit(self, job: Job) -> None:
         if self._dryrun:
             self._log_miss(job)
             executor = job.options.get("executor", "default")
@@ -279,7 +329,6 @@ class JobRunner:
         if job.task.is_async() and not executor.supports_async():
             executor = self.executors["default"]
         self._job_line(f"Run    Job {job.id[:8]}:  {format_job_call(job)} on {executor.name}")
-        job.status = "RUNNING"
         self.report.running(job)
         self._running += 1
         try:
@@ -394,7 +443,6 @@ class JobRunner:
                 if job._context:
                     recorder.call_node_context(call_hash, job._context)
             recorder.job_ended(job)
-        job.status = "CACHED" if job.was_cached else "DONE"
         self.report.finished(job)
         # Drop inputs: the job's record is written and its result is what callers need.
         job.args, job.kwargs = (), {}
@@ -434,7 +482,6 @@ class JobRunner:
                 error.__redun_traceback__ = trace
             except Exception:  # pragma: no cover
                 pass
-        job.status = "FAILED"
         job.result = error
         self.report.failed(job)
         interrupted = isinstance(error, JobInterrupted)
@@ -481,7 +528,7 @@ def _upstream_calls(value: Any) -> tuple[str, ...]:
     """The calls an argument expression came from, as upstream redun records them: a task
     call links to that call alone (not to what it was computed from); operators, item
     access and scheduler tasks are looked through to the calls they were applied to."""
-    if type(value) in _PLAIN_LEAVES:
+    if type(value) in PLAIN_LEAF_TYPES:
         return ()
     found: dict[str, None] = {}
     seen: set[int] = set()
@@ -489,7 +536,7 @@ def _upstream_calls(value: Any) -> tuple[str, ...]:
     while stack:
         item = stack.pop()
         item_type = type(item)
-        if item_type in _PLAIN_LEAVES:
+        if item_type in PLAIN_LEAF_TYPES:
             continue
         if isinstance(item, TaskExpression) and not isinstance(item, SchedulerExpression):
             if item.call_hash:

@@ -139,13 +139,20 @@ STATUSES = ("PENDING", "RUNNING", "FAILED", "CACHED", "DONE")
 
 
 class StatusReport:
-    """Per-task counts of job states, printed at the end of a run."""
+    """Per-task counts of job states, printed at the end of a run.
+
+    It is also where a job's status changes: every transition goes through ``move``
+    (named ``add``, ``running``, ``cached``, ...), which sets ``job.status`` and moves
+    the job's count, so the table and the jobs never disagree.
+    """
 
     def __init__(self) -> None:
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self._state: dict[str, str] = {}
 
-    def _move(self, job: Job, status: str) -> None:
+    def move(self, job: Job, status: str) -> None:
+        """Set ``job``'s status and count it there (and no longer under the previous)."""
+        job.status = status
         counts = self.counts[job.task_name]
         previous = self._state.get(job.id)
         if previous == status:
@@ -156,23 +163,23 @@ class StatusReport:
         self._state[job.id] = status
 
     def add(self, job: Job) -> None:
-        self._move(job, "PENDING")
+        self.move(job, "PENDING")
 
     def running(self, job: Job) -> None:
-        self._move(job, "RUNNING")
+        self.move(job, "RUNNING")
 
     def cached(self, job: Job) -> None:
-        self._move(job, "CACHED")
+        self.move(job, "CACHED")
 
     def dryrun(self, job: Job) -> None:
         # Upstream counts a job it would have submitted as running.
-        self._move(job, "RUNNING")
+        self.move(job, "RUNNING")
 
     def finished(self, job: Job) -> None:
-        self._move(job, "CACHED" if job.was_cached else "DONE")
+        self.move(job, "CACHED" if job.was_cached else "DONE")
 
     def failed(self, job: Job) -> None:
-        self._move(job, "FAILED")
+        self.move(job, "FAILED")
 
     def rows(self) -> list[tuple[str, list[int]]]:
         total: Counter = Counter()

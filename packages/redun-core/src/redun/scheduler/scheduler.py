@@ -102,7 +102,7 @@ class Scheduler(JobRunner):
         self.interruption = Interruption(self)
         self.limits = Limits(self.config.get("limits", {}) or {})
         self.recorder = Recorder(self.backend, self.type_registry)
-        self.cache = CacheChecker(self)
+        self.cache = CacheChecker(self.backend, self.type_registry, self.task_registry)
         self.evaluator = Evaluator(self._eval_task_expression)
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         self.execution: Execution | None = None
@@ -296,7 +296,7 @@ class Scheduler(JobRunner):
             if not promise.is_pending:
                 break
             if self.cache.has_pending():
-                self.cache.process_pending()
+                self._check_cache()
                 continue
             if self._running == 0 and not self.limits.waiting and self.events.empty():
                 if self._dryrun:
@@ -332,7 +332,7 @@ class Scheduler(JobRunner):
         while not self.interruption.requested:
             self._drain_events()
             if self.cache.has_pending():
-                self.cache.process_pending()
+                self._check_cache()
                 continue
             if self._running == 0 and self.events.empty():
                 return

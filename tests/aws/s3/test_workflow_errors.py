@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from seaweedfs import READER
+from servers.seaweedfs import READER
 
 REDUN = str(Path(sys.executable).parent / "redun")
 

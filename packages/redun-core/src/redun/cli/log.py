@@ -163,7 +163,8 @@ class LogView:
         from redun.backends.db.saved import execution_savings, format_savings
         from redun.cli.log_saved import connection_reader
 
-        savings = execution_savings(connection_reader(self.conn), execution_id)
+        reader = connection_reader(self.conn)
+        savings = execution_savings(reader, execution_id, self.conn.dialect.name)
         if savings.reused:
             self.echo(f"Cache: {format_savings(savings)}")
 

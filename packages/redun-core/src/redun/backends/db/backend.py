@@ -393,7 +393,7 @@ class RedunBackendDb(RedunBackend):
         """Jobs this execution reused from the cache and the compute they saved."""
         from redun.backends.db.saved import execution_savings
 
-        return execution_savings(self.read_rows, execution_id)
+        return execution_savings(self.read_rows, execution_id, self.dialect_name)
 
     def explain_cache_miss(
         self, name: str, namespace: str, task_hash: str, args_hash: str

@@ -95,8 +95,10 @@ def test_why_before_running_explains_each_call_that_would_run(workdir: Path, red
         "waiting": {},
         "would_run": 1,
     }
-    # Nothing ran or was recorded as run.
+    # Nothing ran, and asking recorded no execution.
     assert "Run " not in result.err
+    listed = redun("log", "--exec", "--format", "json").out.splitlines()
+    assert len(listed) == 1
 
 
 def test_why_a_context_change_before_running(workdir: Path, redun) -> None:

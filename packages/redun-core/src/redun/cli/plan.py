@@ -50,9 +50,10 @@ def _summary(reason: Reason) -> str:
 
 def explain_jobs(scheduler: Any, jobs: list[Job]) -> list[PlannedJob]:
     """Reasons for each job that would run (up to EXPLAIN_PER_TASK per task)."""
-    from redun.backends.db.why import explain_call
+    from redun.backends.db.why import Reason, explain_call
     from redun.cli.why_values import inspect_value, live_call
     from redun.scheduler.report import format_job_call
+    from redun.task import CacheScope
 
     registry, tasks = scheduler.type_registry, scheduler.task_registry
 
@@ -70,6 +71,12 @@ def explain_jobs(scheduler: Any, jobs: list[Job]) -> list[PlannedJob]:
             job = entry.job
             seen[job.task_name] += 1
             if seen[job.task_name] > EXPLAIN_PER_TASK or job.args_hash is None:
+                continue
+            scope = job.options.get("cache_scope", CacheScope.BACKEND)
+            if scope != CacheScope.BACKEND or not scheduler._use_cache:
+                shown = getattr(scope, "name", scope) if scheduler._use_cache else "--no-cache"
+                text = f"results are not taken from the repository for this call ({shown})"
+                entry.reasons = [Reason("cache_off", text)]
                 continue
             facts = live_call(job.task, job.args_hash, job.args, job.kwargs, job._context, registry)
             entry.reasons, _ = explain_call(
@@ -185,6 +192,7 @@ def why_plan(script: str, task_args: tuple[str, ...], fmt: str) -> None:
             use_pdb=False,
             dryrun=True,
             on_plan=captured.append,
+            prepare=_read_only,
         )
     finally:
         logger.setLevel(level)
@@ -223,3 +231,21 @@ def _unexplained() -> list[Reason]:
     from redun.backends.db.why import Reason
 
     return [Reason("unexplained", "not compared with the record (one of many such jobs)")]
+
+
+class _NoWrites:
+    """The repository as `redun why`'s dry run sees it: reads pass through, writes are
+    dropped (asking why must not add an execution to the record)."""
+
+    def __init__(self, backend: Any) -> None:
+        self._backend = backend
+
+    def write(self, rows: Any) -> None:
+        pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._backend, name)
+
+
+def _read_only(scheduler: Any) -> None:
+    scheduler.recorder.backend = _NoWrites(scheduler.recorder.backend)

@@ -226,6 +226,7 @@ def _execute(
     exit_code: bool = False,
     on_plan: Any = None,
     interrupt_grace: float | None = None,
+    prepare: Any = None,
     **run_kwargs: Any,
 ) -> Any:
     """Build the scheduler from the repository's config and run ``task(*args, **kwargs)``."""
@@ -243,6 +244,8 @@ def _execute(
     scheduler = build_scheduler(config, state.setup_args)
     state.scheduler = scheduler
     scheduler.keep_going = keep_going
+    if prepare is not None:
+        prepare(scheduler)
     db_uri = config.get("backend", {}).get("db_uri", "sqlite")
     # A local SQLite repository is ours to upgrade; a shared database is not (upstream too).
     scheduler.load(migrate=True if db_uri.startswith("sqlite") else None)

@@ -11,4 +11,7 @@ from __future__ import annotations
 pytest_plugins = [
     "postgres.pg_server",  # a real PostgreSQL server: pg_server, pg_uri, pg_backend, ...
     "servers.seaweedfs",  # a real S3 server: seaweedfs, s3_env, s3_bucket
+    # the local AWS emulator (moto + a Batch job runner): aws_emulator, emulator_env,
+    # emulator_bucket
+    "servers.moto_emulator",
 ]

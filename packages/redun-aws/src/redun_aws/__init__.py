@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "S3FileSystem": "redun_aws.s3.filesystem",
     "S3Error": "redun_aws.s3.errors",
+    "AWSBatchExecutor": "redun_aws.batch.executor",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -16,3 +16,10 @@ def redun_filesystems() -> list[type[Any]]:
     from redun_aws.s3.filesystem import S3FileSystem
 
     return [S3FileSystem]
+
+
+@hookimpl
+def redun_executors() -> list[type[Any]]:
+    from redun_aws.batch.executor import AWSBatchExecutor
+
+    return [AWSBatchExecutor]

@@ -1,0 +1,3 @@
+from redun_aws.emulator.server import main
+
+main()

@@ -23,3 +23,10 @@ def redun_executors() -> list[type[Any]]:
     from redun_aws.batch.executor import AWSBatchExecutor
 
     return [AWSBatchExecutor]
+
+
+@hookimpl
+def redun_cli_commands() -> list[Any]:
+    from redun_aws.batch.cli import make_aws_group
+
+    return [make_aws_group()]

@@ -255,7 +255,7 @@ class BatchService(JobService):
             return None
         running = []
         for child in self._list_inflight(arrayJobId=job_id):
-            index = int(child.get("arrayProperties", {}).get("index", -1))
+            index = _child_index(child)
             if 0 <= index < len(hashes):
                 running.append((index, str(child["jobId"])))
         running.sort()
@@ -331,6 +331,15 @@ def _failure_reason(job: Mapping[str, Any]) -> str:
     if status.startswith(PREEMPTED_PREFIX) or TIMEOUT_REASON in status:
         return status
     return found[0]
+
+
+def _child_index(summary: Mapping[str, Any]) -> int:
+    """An array child's index: from its summary, else from its id (``PARENT:INDEX``)."""
+    index = summary.get("arrayProperties", {}).get("index")
+    if index is None:
+        suffix = str(summary["jobId"]).rpartition(":")[2]
+        return int(suffix) if suffix.isdigit() else -1
+    return int(index)
 
 
 def _worker_command(command: list[str]) -> list[str]:

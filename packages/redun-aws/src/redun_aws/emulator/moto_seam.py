@@ -41,6 +41,9 @@ def start_server(port: int) -> Any:
     default_user_config["batch"] = {"use_docker": False}
     # Statuses move only when the runner moves them.
     state_manager.set_transition("batch::job", {"progression": "manual", "times": 10**9})
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server
@@ -125,6 +128,10 @@ def set_running(job: Any) -> None:
 
 def set_pending(job: Any) -> None:
     job.status = "PENDING"
+
+
+def set_runnable(job: Any) -> None:
+    job.status = "RUNNABLE"
 
 
 def set_stopped(job: Any, success: bool, reason: str, exit_code: int | None) -> None:

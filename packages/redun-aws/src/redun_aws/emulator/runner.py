@@ -33,8 +33,12 @@ class JobRunner:
     """Starts one thread per job; ``env`` is what every job sees (endpoint, region,
     credentials of the emulator)."""
 
-    def __init__(self, env: dict[str, str], workdir: str | None = None) -> None:
+    def __init__(
+        self, env: dict[str, str], workdir: str | None = None, max_running: int = 0
+    ) -> None:
         self.env = dict(env)
+        # Like a compute environment's capacity: beyond it, jobs wait RUNNABLE.
+        self._slots = threading.Semaphore(max_running) if max_running > 0 else None
         self.workdir = workdir or tempfile.mkdtemp(prefix="redun-emulator-")
         self._lock = threading.Lock()
         self._procs: dict[str, list[subprocess.Popen]] = {}
@@ -56,10 +60,21 @@ class JobRunner:
 
     # -- one job ------------------------------------------------------------------------
     def _run(self, job: Any) -> None:
+        if self._slots is not None:
+            seam.set_runnable(job)
+            while not self._slots.acquire(timeout=POLL):
+                stopped = seam.stop_requested(job)
+                if stopped is not None:
+                    seam.set_stopped(job, False, stopped, None)
+                    self._update_parent(job)
+                    return
         try:
             success, reason, code = self._execute(job)
         except Exception as error:  # report, never leave a job RUNNING forever
             success, reason, code = False, f"CannotStartContainerError: {error}", None
+        finally:
+            if self._slots is not None:
+                self._slots.release()
         seam.set_stopped(job, success, reason, code)
         self._update_parent(job)
 

@@ -63,11 +63,11 @@ def write_env_file(path: str, env: dict[str, str]) -> None:
     os.replace(temp, path)
 
 
-def serve(port: int, env_file: str, region: str = REGION) -> None:
+def serve(port: int, env_file: str, region: str = REGION, max_running: int = 0) -> None:
     seam.check_version()
     server = seam.start_server(port)
     env = emulator_env(seam.server_port(server), region)
-    runner = JobRunner(env)
+    runner = JobRunner(env, max_running=max_running)
     seam.install_runner(runner)
     create_resources(env)
     write_env_file(env_file, env)
@@ -96,8 +96,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free)")
     parser.add_argument("--env-file", required=True, help="where to write export AWS_... lines")
     parser.add_argument("--region", default=REGION)
+    parser.add_argument(
+        "--max-running",
+        type=int,
+        default=0,
+        help="jobs running at once; the others wait RUNNABLE (0: no limit)",
+    )
     args = parser.parse_args(argv)
     try:
-        serve(args.port, args.env_file, args.region)
+        serve(args.port, args.env_file, args.region, args.max_running)
     except ImportError as error:
         sys.exit(f"redun: error: {error}; pip install 'redun-aws[emulator]'")

@@ -1,0 +1,89 @@
+"""The local AWS emulator on its own: plain Batch jobs, as any boto3 user submits them."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _definition(batch: Any) -> str:
+    return batch.register_job_definition(
+        jobDefinitionName="emulator-test",
+        type="container",
+        containerProperties={"image": "any", "vcpus": 1, "memory": 128, "command": ["true"]},
+    )["jobDefinitionArn"]
+
+
+def _wait_done(batch: Any, job_id: str) -> dict:
+    for _ in range(300):
+        job = batch.describe_jobs(jobs=[job_id])["jobs"][0]
+        if job["status"] in ("SUCCEEDED", "FAILED"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} never finished")
+
+
+def _log(emulator: Any, job: dict) -> list[str]:
+    events = emulator.client("logs").get_log_events(
+        logGroupName="/aws/batch/job", logStreamName=job["container"]["logStreamName"]
+    )["events"]
+    return [event["message"] for event in events]
+
+
+def test_env_file_exports_endpoint_region_and_dummy_credentials(aws_emulator: Any) -> None:
+    text = (aws_emulator.directory / "aws.env").read_text()
+    lines = dict(line.removeprefix("export ").split("=", 1) for line in text.splitlines())
+    assert lines["AWS_ENDPOINT_URL"].startswith("http://127.0.0.1:")
+    assert lines["AWS_ACCESS_KEY_ID"] == "testing"
+    assert {"AWS_REGION", "AWS_DEFAULT_REGION", "AWS_SECRET_ACCESS_KEY"} <= set(lines)
+
+
+def test_a_job_runs_its_command_and_fails_by_its_exit_code(aws_emulator: Any) -> None:
+    batch = aws_emulator.client("batch")
+    command = ["sh", "-c", "echo job $AWS_BATCH_JOB_ID; exit 3"]
+    job_id = batch.submit_job(
+        jobName="plain",
+        jobQueue="redun-local",
+        jobDefinition=_definition(batch),
+        containerOverrides={"command": command},
+    )["jobId"]
+    job = _wait_done(batch, job_id)
+    assert job["status"] == "FAILED"
+    assert _log(aws_emulator, job) == [f"job {job_id}"]
+
+
+def test_array_children_see_their_index(aws_emulator: Any) -> None:
+    batch = aws_emulator.client("batch")
+    parent = batch.submit_job(
+        jobName="array",
+        jobQueue="redun-local",
+        jobDefinition=_definition(batch),
+        arrayProperties={"size": 3},
+        containerOverrides={"command": ["sh", "-c", "echo index $AWS_BATCH_JOB_ARRAY_INDEX"]},
+    )["jobId"]
+    assert _wait_done(batch, parent)["status"] == "SUCCEEDED"
+    for index in range(3):
+        child = batch.describe_jobs(jobs=[f"{parent}:{index}"])["jobs"][0]
+        assert _log(aws_emulator, child) == [f"index {index}"]
+
+
+def test_terminate_job_kills_it_with_its_reason(aws_emulator: Any) -> None:
+    batch = aws_emulator.client("batch")
+    job_id = batch.submit_job(
+        jobName="long",
+        jobQueue="redun-local",
+        jobDefinition=_definition(batch),
+        containerOverrides={"command": ["sleep", "60"]},
+    )["jobId"]
+    for _ in range(100):
+        if batch.describe_jobs(jobs=[job_id])["jobs"][0]["status"] == "RUNNING":
+            break
+        time.sleep(0.05)
+    batch.terminate_job(jobId=job_id, reason="Host EC2 (instance i-0abc) terminated.")
+    job = _wait_done(batch, job_id)
+    assert job["status"] == "FAILED"
+    assert job["statusReason"] == "Host EC2 (instance i-0abc) terminated."

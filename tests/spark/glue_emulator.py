@@ -31,6 +31,10 @@ class GlueEmulator:
     endpoint: str
     server: object
     runs: list = field(default_factory=list)  # (job name, run id, exit code, log)
+    # Cleared by a test to hold runs RUNNING (the driver waits until it is set again).
+    gate: threading.Event = field(default_factory=threading.Event)
+    # Set whenever someone lists a job's runs (a scheduler looking for runs to reattach).
+    listed: threading.Event = field(default_factory=threading.Event)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -60,6 +64,15 @@ class GlueEmulator:
         return glue_backends[ACCOUNT][REGION]
 
     def start_runner(self) -> None:
+        self.gate.set()
+        backend = self.backend()
+        list_runs = backend.get_job_runs
+
+        def get_job_runs(*args, **kwargs):
+            self.listed.set()
+            return list_runs(*args, **kwargs)
+
+        backend.get_job_runs = get_job_runs
         self._thread = threading.Thread(target=self._run, name="glue-runner", daemon=True)
         self._thread.start()
 
@@ -79,6 +92,7 @@ class GlueEmulator:
         from redun_spark.glue.local import run_job_run
 
         run.status = "RUNNING"
+        self.gate.wait()
         code, log = run_job_run(
             run.job_name, run.arguments or {}, conf=SPARK_CONF, env=self.env, timeout=600
         )

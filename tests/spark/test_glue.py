@@ -110,34 +110,38 @@ def test_a_failing_glue_task_raises_its_own_exception(glue_emulator, glue_repo) 
 def test_a_restarted_scheduler_reattaches_to_a_running_job_run(glue_emulator, glue_repo) -> None:
     repo = glue_repo()
     code = "from redun.cli.main import main; main()"
-    first = subprocess.Popen(
-        [sys.executable, "-c", code, "run", "wf.py", "total", "--n", "7"],
-        cwd=repo,
-        env=dict(os.environ, **glue_emulator.env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    running = []
-    while not running and time.monotonic() < deadline:
-        running = [
-            run
-            for job in glue_emulator.backend().jobs.values()
-            for run in job.job_runs
-            if run._status == "RUNNING" and "--n" not in str(run.arguments)
-        ]
-        time.sleep(0.05)
-    assert running, "the job run never started"
-    first.send_signal(signal.SIGINT)
-    first.communicate(timeout=60)
-    assert first.returncode != 0
+    command = [sys.executable, "-c", code, "run", "wf.py", "total", "--n", "7"]
+    env = dict(os.environ, **glue_emulator.env)
+    glue_emulator.gate.clear()  # the run stays RUNNING until released
+    try:
+        first = subprocess.Popen(command, cwd=repo, env=env, text=True, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        running = []
+        while not running and time.monotonic() < deadline:
+            running = [
+                run
+                for job in glue_emulator.backend().jobs.values()
+                for run in job.job_runs
+                if run._status == "RUNNING"
+            ]
+            time.sleep(0.05)
+        assert running, "the job run never started"
+        first.send_signal(signal.SIGINT)
+        first.communicate(timeout=120)
+        assert first.returncode != 0
 
-    second = redun(repo, glue_emulator.env, "run", "wf.py", "total", "--n", "7")
+        glue_emulator.listed.clear()
+        second = subprocess.Popen(
+            command, cwd=repo, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert glue_emulator.listed.wait(120), "the second run never looked for running jobs"
+    finally:
+        glue_emulator.gate.set()
+    stdout, stderr = second.communicate(timeout=300)
 
-    assert second.returncode == 0, second.stderr
-    assert second.stdout.strip() == "21"
-    assert "Reattach total job" in second.stderr
+    assert second.returncode == 0, stderr
+    assert stdout.strip() == "21"
+    assert "Reattach total job" in stderr
     job_name = running[0].job_name
     runs = glue_emulator.client("glue").get_job_runs(JobName=job_name)["JobRuns"]
     hashes = [run["Arguments"]["--redun-eval-hash"] for run in runs]

@@ -288,3 +288,96 @@ def test_failed_job_shows_what_it_raised(tmp_path, monkeypatch, redun):
     assert "Raised: ValueError('boom')" in shown
     assert "Result:" not in shown
     assert "Duration:" not in shown  # as upstream: only a DONE job shows its duration
+
+
+def _mixed_execution(tmp_path):
+    """Two runs of one workflow: the second reuses ``ok`` jobs and fails one ``check``."""
+    from redun import Scheduler, task
+
+    @task(namespace="mixed")
+    def ok(x: int) -> int:
+        return x
+
+    @task(namespace="mixed", cache=False)
+    def check(x: int) -> int:
+        if x > 1:
+            raise ValueError("too big")
+        return x
+
+    @task(namespace="mixed", cache=False)
+    def main(n: int) -> list:
+        # check waits for ok(n): the cached ok jobs are settled before it fails.
+        return [ok(i) for i in range(3)] + [check(ok(n))]
+
+    config_dir = make_repo(tmp_path)
+    db = os.path.join(config_dir, "redun.db")
+    scheduler = Scheduler(config={"backend": {"db_uri": f"sqlite:///{db}"}})
+    scheduler.run(main(1))
+    with pytest.raises(ValueError):
+        scheduler.run(main(2))
+    scheduler.backend.close()
+    return config_dir
+
+
+def test_execution_status_table_counts_cached_done_and_failed(tmp_path):
+    config_dir = _mixed_execution(tmp_path)
+    shown = run(config_dir, "log", "-")
+    table = {line.split()[1]: line.split()[2:] for line in shown.splitlines() if "| mixed." in line}
+    # PENDING RUNNING FAILED CACHED DONE TOTAL
+    # ok(2) is called twice (in the list and for check): two cached jobs, as upstream.
+    assert table["mixed.ok"] == ["0", "0", "0", "4", "0", "4"]
+    assert table["mixed.check"] == ["0", "0", "1", "0", "0", "1"]
+    assert "Jobs: 6 (DONE: 0, CACHED: 4, FAILED: 2)" in shown
+    tree = shown.split("-" * 80)[1].splitlines()[1:]
+    assert [line.split("  ")[-1].split("(")[0].strip() for line in tree] == [
+        "mixed.main",
+        "mixed.ok",
+        "mixed.ok",
+        "mixed.ok",
+        "mixed.ok",
+        "mixed.check",
+    ]
+    assert tree[1].startswith("  Job ")
+
+
+def test_a_big_execution_prints_compute_saved_after_its_tree(tmp_path, monkeypatch):
+    import redun.cli.log as log_module
+
+    config_dir = _mixed_execution(tmp_path)
+    small = run(config_dir, "log", "-")
+    assert small.split("-" * 80)[0].rstrip().splitlines()[-1].startswith("Cache: reused 4 jobs")
+    monkeypatch.setattr(log_module, "BIG_EXECUTION", 5)
+    big = run(config_dir, "log", "-")
+    head, tree, tail = big.split("-" * 80)
+    assert "Cache: compute saved is shown after the job tree" in head
+    assert tail.strip().startswith("Cache: reused 4 jobs")
+    assert len(tree.strip().splitlines()) == 6
+
+
+def test_pager_feed_streams_lines_and_raises_early_errors():
+    from redun.cli.pager import page_lines
+    from redun.errors import UsageError
+
+    def lines(emit):
+        for i in range(5000):
+            emit(f"line {i}")
+
+    runner = CliRunner()
+    result = runner.invoke(click_page(page_lines, lines))
+    assert result.output.splitlines() == [f"line {i}" for i in range(5000)]
+
+    def unknown(emit):
+        raise UsageError("no execution xyz in the repository")
+
+    with pytest.raises(UsageError, match="no execution xyz"):
+        page_lines(unknown)
+
+
+def click_page(page_lines, render):
+    import click
+
+    @click.command()
+    def command():
+        page_lines(render)
+
+    return command

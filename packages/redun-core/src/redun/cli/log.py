@@ -7,7 +7,8 @@ and greps carry over; ``--format json`` prints one JSON object per record.
 from __future__ import annotations
 
 import json
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,10 @@ if TYPE_CHECKING:
     from redun.backends.db.queries import ExecutionInfo, FileHit, JobInfo
 
 STATUS_WIDTH = 6
+
+
+# Jobs beyond which `redun log EXEC` prints the compute saved after the job tree.
+BIG_EXECUTION = 10_000
 
 
 def _time(dt: datetime | None) -> str:
@@ -62,20 +67,20 @@ class LogView:
     """Renders records read through one connection."""
 
     def __init__(
-        self, conn: Connection, fmt: str, detail: bool, lines: list[str] | None = None
+        self,
+        conn: Connection,
+        fmt: str,
+        detail: bool,
+        emit: Callable[[str], None] | None = None,
     ) -> None:
         self.conn = conn
         self.fmt = fmt
         self.detail = detail
-        # Collected for the pager when given, else echoed at once.
-        self.lines = lines
+        # Where lines go: the pager's feed when paging, else stdout.
+        self.emit = emit or click.echo
 
     def echo(self, text: str = "", indent: int = 0) -> None:
-        line = " " * indent + text if text else ""
-        if self.lines is None:
-            click.echo(line)
-        else:
-            self.lines.append(line)
+        self.emit(" " * indent + text if text else "")
 
     def json(self, record: dict[str, Any]) -> None:
         self.echo(json.dumps(record, sort_keys=True, default=str))
@@ -130,34 +135,39 @@ class LogView:
         )
 
     def execution(self, execution_id: str) -> None:
-        from redun.backends.db.queries import execution_jobs, get_execution
+        from redun.backends.db.execution_tree import execution_summary
+        from redun.backends.db.queries import get_execution
 
         info = get_execution(self.conn, execution_id)
         self.execution_line(info, full=True)
         if self.fmt == "json":
             return
-        jobs = execution_jobs(self.conn, execution_id)
+        summary = execution_summary(self.conn, execution_id)
         root = info.job
         if info.status == "DONE" and root.end_time:
             end = root.end_time
         else:
-            ends = [j.end_time for j in jobs if j.end_time]
-            end = max(ends, default=root.start_time)
-        start = min((j.start_time for j in jobs), default=root.start_time)
+            end = summary.last_end or root.start_time
+        start = summary.first_start or root.start_time
         self.echo(f"Duration: {_duration(end - start)}")
         self.echo()
-        counts: dict[str, Counter[str]] = defaultdict(Counter)
-        for job in jobs:
-            counts[job.task_name][job.status] += 1
-        self.status_table(counts, end)
-        statuses = Counter(job.status for job in jobs)
+        self.status_table(summary.counts, end)
+        statuses = summary.statuses
         self.echo(
-            f"Jobs: {len(jobs)} (DONE: {statuses['DONE']}, CACHED: {statuses['CACHED']}, "
-            f"FAILED: {statuses['FAILED']})"
+            f"Jobs: {sum(statuses.values())} (DONE: {statuses['DONE']}, "
+            f"CACHED: {statuses['CACHED']}, FAILED: {statuses['FAILED']})"
         )
-        self.savings_line(execution_id)
+        big = sum(statuses.values()) > BIG_EXECUTION
+        if not big:
+            self.savings_line(execution_id)
+        elif statuses["CACHED"]:
+            self.echo("Cache: compute saved is shown after the job tree")
         self.echo("-" * 80)
-        self.job_tree(jobs, root.id)
+        self.job_tree(execution_id, root.id)
+        if big:
+            # Summing a big execution's savings takes seconds: not before the first screen.
+            self.echo("-" * 80)
+            self.savings_line(execution_id)
 
     def savings_line(self, execution_id: str) -> None:
         from redun.backends.db.saved import execution_savings, format_savings
@@ -173,17 +183,15 @@ class LogView:
             self.echo(line)
         self.echo()
 
-    def job_tree(self, jobs: list[JobInfo], root_id: str) -> None:
-        children: dict[str | None, list[JobInfo]] = defaultdict(list)
-        by_id = {job.id: job for job in jobs}
-        for job in jobs:
-            children[job.parent_id].append(job)
-        args = self.call_args([j.call_hash for j in jobs if j.call_hash])
-        stack = [(by_id[root_id], 0)] if root_id in by_id else []
-        while stack:
-            job, depth = stack.pop()
-            self.job_line(job, args.get(job.call_hash or "", ""), indent=depth)
-            stack.extend((child, depth + 2) for child in reversed(children[job.id]))
+    def job_tree(self, execution_id: str, root_id: str) -> None:
+        """Printed a chunk at a time, so a big tree's first lines come at once."""
+        from redun.backends.db.execution_tree import tree_chunks, tree_order
+
+        order = tree_order(self.conn, execution_id, root_id)
+        for chunk in tree_chunks(self.conn, order):
+            args = self.call_args([job.call_hash for job, _ in chunk if job.call_hash])
+            for job, depth in chunk:
+                self.job_line(job, args.get(job.call_hash or "", ""), indent=2 * depth)
 
     # -- jobs ------------------------------------------------------------------------
 
@@ -386,20 +394,26 @@ def log_command(record_id: str | None = None, **options: Any) -> None:
     for name in ("task_hash", "value_type", "file_path", "result", "arg", "tags", "exec_tags"):
         options[name] = tuple(options[name] or ())
     page = not options["no_pager"] and sys.stdout.isatty() and options["fmt"] == "text"
-    lines: list[str] | None = [] if page else None
     from redun.cli.log_listing import list_records, show_record
 
     backend = get_state().backend()
-    with _open(backend) as conn:
-        view = LogView(conn, options["fmt"], options["detail"], lines)
-        if options["saved"] or options["since"]:
-            _show_saved(conn, view, record_id, options["since"])
-        elif record_id is not None:
-            show_record(conn, view, record_id)
-        else:
-            list_records(conn, view, options)
-    if lines:
-        click.echo_via_pager("\n".join(lines) + "\n")
+
+    def render(emit: Callable[[str], None]) -> None:
+        with _open(backend) as conn:
+            view = LogView(conn, options["fmt"], options["detail"], emit)
+            if options["saved"] or options["since"]:
+                _show_saved(conn, view, record_id, options["since"])
+            elif record_id is not None:
+                show_record(conn, view, record_id)
+            else:
+                list_records(conn, view, options)
+
+    if page:
+        from redun.cli.pager import page_lines
+
+        page_lines(render)
+    else:
+        render(click.echo)
 
 
 def _show_saved(conn: Any, view: LogView, record_id: str | None, since: str | None) -> None:

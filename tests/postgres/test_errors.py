@@ -71,7 +71,7 @@ def test_credentials_come_from_the_environment_and_are_masked(monkeypatch):
         config={"db_username_env": "TEAM_DB_USER", "db_password_env": "TEAM_DB_PASS"},
     )
     assert backend.db_uri == "postgresql://alice:***@db.example.com/redun"
-    assert SECRET not in repr(backend.__dict__.get("_url"))
+    assert SECRET not in repr(backend.dialect._url) and SECRET not in repr(backend.__dict__)
 
 
 @pytest.fixture

@@ -65,10 +65,12 @@ def test_a_workflow_runs_and_its_rerun_is_served_from_postgres(pg_uri):
     assert run_sql(pg_uri, f"SELECT count(*) FROM job WHERE id LIKE '{job_id[:8]}%'")[0][0] >= 1
 
 
-def test_writes_survive_a_dropped_connection(pg_backend, pg_uri):
+def test_writes_survive_a_dropped_connection(pg_uri):
     from contracts.backend_rows import execution
+    from redun_postgres import RedunBackendPostgres
 
-    pg_backend.db_retries_backoff = 0.01
+    pg_backend = RedunBackendPostgres(pg_uri, config={"db_retries_backoff": "0.01"})
+    pg_backend.load()
     pg_backend.write(execution("exec-a", range(2)))
     pg_backend.flush()
     # Kill every redun session of this database, as a server restart or failover would.
@@ -83,3 +85,4 @@ def test_writes_survive_a_dropped_connection(pg_backend, pg_uri):
         f"e{n:039x}" for n in range(4)
     }
     assert run_sql(pg_uri, "SELECT count(*) FROM execution")[0][0] == 2
+    pg_backend.close()

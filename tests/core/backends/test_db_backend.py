@@ -186,3 +186,8 @@ def test_two_processes_write_one_new_file(db_path):
     assert count(db_path, "job") == 1000
     assert count(db_path, "task") == 1
     assert count(db_path, "redun_version") == 1
+
+
+def test_a_uri_of_another_database_is_refused_in_one_line() -> None:
+    with pytest.raises(BackendError, match=r"opens sqlite:/// databases, not mysql://"):
+        RedunBackendDb("mysql://db.example.com/redun")

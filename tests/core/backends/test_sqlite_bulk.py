@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from redun.backends.db import RedunBackendDb
+from redun.backends.db.sqlite_direct import DirectReader
 from redun.backends.records import (
     ExecutionRow,
     JobEndRow,
@@ -81,7 +82,8 @@ def _stored_direct(path, rows) -> list[list[tuple]]:
     created.close()
     backend = RedunBackendDb(f"sqlite:///{path}")
     backend.load()
-    assert backend._direct is not None, "an existing current-schema file takes the fast path"
+    # An existing current-schema file takes the fast path.
+    assert isinstance(backend._reader, DirectReader)
     backend.write(rows)
     backend.flush()
     assert backend.get_evaluations(["nope"]) == {}

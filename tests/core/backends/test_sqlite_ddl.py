@@ -14,7 +14,7 @@ import sys
 
 from redun.backends.db import RedunBackendDb
 from redun.backends.db.sqlite_ddl_statements import STATEMENTS
-from redun.backends.db.sqlite_direct import create_schema_if_empty, open_sqlite
+from redun.backends.db.sqlite_direct import DirectReader, create_schema_if_empty, open_sqlite
 
 GENERATOR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "make_sqlite_ddl.py")
 
@@ -50,7 +50,7 @@ def test_first_run_schema_matches_sqlalchemy(tmp_path):
     direct = tmp_path / "direct.db"
     backend = RedunBackendDb(f"sqlite:///{direct}")
     backend.load()
-    assert backend._direct is not None
+    assert isinstance(backend._reader, DirectReader)
     backend.close()
 
     reference = tmp_path / "reference.db"

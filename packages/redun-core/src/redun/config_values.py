@@ -10,8 +10,18 @@ from typing import Any
 
 from redun.errors import ConfigError
 
+# The words every boolean setting, option and argument of redun accepts, in any case.
 _BOOLEANS = {"1": True, "yes": True, "true": True, "on": True, "0": False, "no": False}
 _BOOLEANS.update({"false": False, "off": False})
+BOOLEAN_WORDS = "true/false, yes/no, on/off or 1/0"
+
+
+def to_bool(value: Any) -> bool | None:
+    """The boolean that ``value`` spells (``BOOLEAN_WORDS``, any case), or None for other
+    text: the one reading of booleans that config, command-line and task arguments share."""
+    if isinstance(value, bool):
+        return value
+    return _BOOLEANS.get(str(value).strip().lower())
 
 
 def _invalid(key: str, value: Any, section: str, source: str | None, expected: str) -> ConfigError:
@@ -44,12 +54,10 @@ def parse_float(value: Any, key: str, section: str, source: str | None = None) -
 
 def parse_bool(value: Any, key: str, section: str, source: str | None = None) -> bool:
     """Parse a config value as a boolean (true/false, yes/no, on/off, 1/0)."""
-    if isinstance(value, bool):
-        return value
-    try:
-        return _BOOLEANS[str(value).strip().lower()]
-    except KeyError:
-        raise _invalid(key, value, section, source, "true or false") from None
+    result = to_bool(value)
+    if result is None:
+        raise _invalid(key, value, section, source, "true or false")
+    return result
 
 
 def parse_choice(
@@ -111,6 +119,7 @@ class Section(Mapping[str, str]):
 
 
 __all__ = [
+    "BOOLEAN_WORDS",
     "KEY_SECTIONS",
     "NAMED_SECTIONS",
     "Section",
@@ -118,4 +127,5 @@ __all__ = [
     "parse_choice",
     "parse_float",
     "parse_int",
+    "to_bool",
 ]

@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from redun.config_values import BOOLEAN_WORDS, to_bool
 from redun.errors import UsageError
 
 _EMPTY = inspect.Parameter.empty
@@ -371,17 +372,11 @@ def _typed(convert: Callable[[str], Any], what: str) -> Callable[[str], Any]:
     return parse
 
 
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no"}
-
-
 def _parse_bool(raw: str) -> bool:
-    lowered = raw.lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise ValueError(f"{raw!r} is not a bool (use true/false, yes/no or 1/0)")
+    result = to_bool(raw)
+    if result is None:
+        raise ValueError(f"{raw!r} is not a bool (use {BOOLEAN_WORDS})")
+    return result
 
 
 def _enum_parser(enum_type: type[enum.Enum]) -> Callable[[str], Any]:

@@ -53,18 +53,22 @@ def code_package_command(config: Config, executor_name: str, command: str) -> st
     section = _executor_sections(config).get(executor_name)
     if section is None:
         raise UsageError(f"unknown executor '{executor_name}': add [executors.{executor_name}]")
-    if str(section.get("code_package", "true")).strip().lower() in ("0", "false", "no", "off"):
-        raise UsageError(
-            f"executor '{executor_name}' has code_package = false; "
-            "drop --code-package or enable it in redun.ini"
-        )
     try:
-        from redun.executors.code_packaging import package_code, parse_code_package_config
+        from redun.executors.code_packaging import (
+            code_package_enabled,
+            package_code,
+            parse_code_package_config,
+        )
     except ImportError as exc:
         raise UsageError(
             "--code-package needs redun.executors.code_packaging, which this installation "
             "lacks; launch without it"
         ) from exc
+    if not code_package_enabled(section):
+        raise UsageError(
+            f"executor '{executor_name}' has code_package = false; "
+            "drop --code-package or enable it in redun.ini"
+        )
     executor = build_executor(config, executor_name)
     code_file = package_code(executor.scratch_root(), parse_code_package_config(section))
     return f"redun fs cp {shlex.quote(code_file.path)} - | tar xzf - ; {command}"

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from fnmatch import fnmatch
 from typing import Any
 
+from redun.config_values import parse_bool
 from redun.hashing import hash_stream
 
 DEFAULT_INCLUDES = "**/*.py"
@@ -87,10 +88,16 @@ def extract_tar(tar_file: Any, dest_dir: str = ".") -> None:
         tar.extractall(dest_dir, filter="data")
 
 
+def code_package_enabled(config: Mapping[str, Any]) -> bool:
+    """``code_package`` of an executor section (default true); a word that is not a
+    boolean is a ``ConfigError`` naming the section."""
+    section = getattr(config, "name", None) or "executors"
+    return parse_bool(config.get("code_package", True), "code_package", section)
+
+
 def parse_code_package_config(config: Mapping[str, Any]) -> dict | bool:
     """``code_package``/``code_includes``/``code_excludes`` of an executor section."""
-    enabled = str(config.get("code_package", "true")).strip().lower()
-    if enabled in ("0", "false", "no", "off"):
+    if not code_package_enabled(config):
         return False
     return {
         "includes": shlex.split(str(config.get("code_includes", DEFAULT_INCLUDES))),

@@ -14,10 +14,10 @@ import os
 import re
 import subprocess
 import tempfile
-import time
 from textwrap import dedent
 from typing import Any
 
+from redun.retry import RetryPolicy
 from redun.scripting.errors import ScriptError
 
 # Fail on the first error, show each command in stderr, fail pipelines as a whole.
@@ -111,19 +111,17 @@ def exec_script(command: str, label: str | None = None) -> bytes:
     return proc.stdout
 
 
+def _text_busy(error: BaseException) -> bool:
+    return isinstance(error, OSError) and error.errno == errno.ETXTBSY
+
+
+# Another thread may fork (a sibling job's subprocess) while a script file is still open
+# for writing; until that child execs, exec'ing the file fails with ETXTBSY.
+TEXT_BUSY_RETRY = RetryPolicy(retries=10, backoff=0.01, backoff_max=10.24, is_transient=_text_busy)
+
+
 def _run_script_file(path: str) -> subprocess.CompletedProcess:
-    # Another thread may fork (a sibling job's subprocess) while this file is still open
-    # for writing; until that child execs, exec'ing the file fails with ETXTBSY. Retry.
-    delay = 0.01
-    for _ in range(10):
-        try:
-            return subprocess.run([path], capture_output=True, check=False)
-        except OSError as error:
-            if error.errno != errno.ETXTBSY:
-                raise
-            time.sleep(delay)
-            delay *= 2
-    return subprocess.run([path], capture_output=True, check=False)
+    return TEXT_BUSY_RETRY.call(subprocess.run, [path], capture_output=True, check=False)
 
 
 def get_command_eof(command: str, eof_prefix: str = "EOF") -> str:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
+from redun.config_values import to_bool
 from redun.hashing import hash_struct, hash_tag_bytes
 from redun.pickling import pickle_dumps, pickle_loads
 from redun.source import get_func_source
@@ -23,12 +24,10 @@ class Bool(ProxyValue):
 
     @classmethod
     def parse_arg(cls, raw_type: builtins.type, arg: str) -> Any:
-        lowered = arg.lower()
-        if lowered in ("true", "1", "yes"):
-            return True
-        if lowered in ("false", "0", "no"):
-            return False
-        raise ValueError(f'Unknown bool "{arg}"')
+        result = to_bool(arg)
+        if result is None:
+            raise ValueError(f'Unknown bool "{arg}"')
+        return result
 
 
 class Set(ProxyValue):

@@ -1,4 +1,5 @@
-"""SQLite backend (SQLAlchemy models, migrations, write-behind writer, log queries).
+"""SQL backends: SQLite's (``RedunBackendDb``) and the ``SqlBackend`` base that PostgreSQL's
+shares with it (SQLAlchemy models, migrations, write-behind writer, log queries).
 
 Names load lazily so that ``import redun.backends.db`` does not import SQLAlchemy until
 a backend or model is used.
@@ -11,6 +12,7 @@ from typing import Any
 
 _EXPORTS = {
     "RedunBackendDb": "redun.backends.db.backend",
+    "SqlBackend": "redun.backends.db.sql_backend",
     "DBVersionInfo": "redun.backends.db.versions",
     "parse_db_version": "redun.backends.db.versions",
     "TagEntity": "redun.backends.db.types",

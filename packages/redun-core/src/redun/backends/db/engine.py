@@ -12,6 +12,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from redun.errors import BackendError
+from redun.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -183,3 +184,7 @@ def is_locked_error(exc: BaseException) -> bool:
     """True for SQLite's transient lock contention errors, worth retrying."""
     message = str(getattr(exc, "orig", exc)).lower()
     return "database is locked" in message or "database table is locked" in message
+
+
+# Another process holding the write lock longer than the busy timeout: retried quickly.
+LOCK_RETRY = RetryPolicy(retries=8, backoff=0.05, backoff_max=2.0, is_transient=is_locked_error)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from redun.backends.db.backend import RedunBackendDb
+    from redun.backends.db.sql_backend import SqlBackend
 
 
 class PreviousCall(NamedTuple):
@@ -74,7 +74,7 @@ def find_previous_call(
 
 
 def explain_cache_miss(
-    backend: RedunBackendDb, name: str, namespace: str, task_hash: str, args_hash: str
+    backend: SqlBackend, name: str, namespace: str, task_hash: str, args_hash: str
 ) -> dict[str, Any]:
     """``new_task`` (same arguments seen with other code), ``new_args`` (this code seen
     with other arguments) or ``new_call`` (neither), as upstream's dry run words it."""

@@ -11,12 +11,12 @@ from collections import defaultdict
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING
 
-from redun.backends.db.backend import chunks
+from redun.backends.db.sql_reads import chunks
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
-    from redun.backends.db.backend import RedunBackendDb
+    from redun.backends.db.sql_backend import SqlBackend
 
 
 def _read_validity(conn: Connection, hashes: Sequence[str]) -> dict[str, bool]:
@@ -32,7 +32,7 @@ def _read_validity(conn: Connection, hashes: Sequence[str]) -> dict[str, bool]:
     return found
 
 
-def get_handle_validity(backend: RedunBackendDb, hashes: Sequence[str]) -> dict[str, bool]:
+def get_handle_validity(backend: SqlBackend, hashes: Sequence[str]) -> dict[str, bool]:
     """Validity of recorded handle states; a state never recorded is absent (invalid).
 
     A miss flushes the backend's write-behind queue and looks again, so a state this
@@ -49,7 +49,7 @@ def get_handle_validity(backend: RedunBackendDb, hashes: Sequence[str]) -> dict[
 
 
 def rollback_handle(
-    backend: RedunBackendDb,
+    backend: SqlBackend,
     handle_hash: str,
     fullname: str,
     keep: Collection[str] = (),

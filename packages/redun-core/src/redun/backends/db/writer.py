@@ -15,11 +15,10 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from redun.backends.db.engine import IMMEDIATE, is_locked_error
+from redun.backends.db.engine import IMMEDIATE, LOCK_RETRY
 from redun.backends.db.sqlite_schema import INSERT_ORDER
 from redun.backends.records import (
     CallNodeRow,
@@ -34,6 +33,7 @@ from redun.backends.records import (
     ValueRow,
 )
 from redun.errors import BackendError
+from redun.retry import RetryPolicy, first_line
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -46,30 +46,8 @@ InsertRows = Callable[["Connection", Any, list[dict[str, Any]]], None]
 MAX_BATCH_ROWS = 20_000
 # How long the writer waits for more rows before committing a batch.
 LINGER_S = 0.05
-LOCK_RETRIES = 8
-LOCK_BACKOFF_S = 0.05
-LOCK_BACKOFF_MAX_S = 2.0
 # How long a root job's row waits for its execution's row (queued right after it).
 EXECUTION_WAIT_S = 5.0
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """When and how long the writer retries a failed batch.
-
-    The default retries SQLite's lock contention quickly; a server backend passes its
-    own classification of transient errors (lost connection, deadlock) and the
-    ``db_retries*`` settings.
-    """
-
-    retries: int = LOCK_RETRIES
-    backoff: float = LOCK_BACKOFF_S
-    backoff_max: float = LOCK_BACKOFF_MAX_S
-    is_transient: Callable[[BaseException], bool] = is_locked_error
-
-    def delay(self, attempt: int) -> float:
-        """Seconds to wait before retry number ``attempt`` (0-based): exponential, capped."""
-        return min(self.backoff * (2**attempt), self.backoff_max)
 
 
 class Batch:
@@ -309,7 +287,10 @@ def insert_ignore(table: Any, dialect_name: str) -> Any:
 class Writer:
     """A daemon thread that drains queued rows into the database.
 
-    ``lock`` guards the connection when it is shared with readers (in-memory SQLite).
+    ``lock`` guards the connection when it is shared with readers (in-memory SQLite);
+    ``retry`` says which failed batches are tried again and when (SQLite's lock
+    contention by default; a server backend passes its own); ``insert_rows`` is the
+    dialect's bulk insert.
     """
 
     def __init__(
@@ -317,11 +298,11 @@ class Writer:
         engine: Engine,
         lock: AbstractContextManager[Any],
         max_batch_rows: int = MAX_BATCH_ROWS,
-        retry: RetryPolicy | None = None,
+        retry: RetryPolicy = LOCK_RETRY,
         insert_rows: InsertRows | None = None,
     ) -> None:
         self._engine = engine
-        self._retry = retry or RetryPolicy()
+        self._retry = retry
         self._insert_rows = insert_rows
         self._lock = lock
         self._max_batch_rows = max_batch_rows
@@ -377,7 +358,7 @@ class Writer:
                 self._waiters -= 1
             error, self._error = self._error, None
         if error is not None:
-            raise BackendError(f"writing to the database failed: {_first_line(error)}") from error
+            raise BackendError(f"writing to the database failed: {first_line(error)}") from error
 
     def close(self) -> None:
         """Flush, then stop the thread. Idempotent."""
@@ -461,32 +442,17 @@ class Writer:
         except BackendError as exc:
             logger.error("%s", exc)
             return exc
-        retry = self._retry
-        for attempt in range(retry.retries + 1):
-            try:
-                with self._lock, conn.begin():
-                    batch.commit(conn, self._insert_rows)
-                return None
-            except Exception as exc:  # noqa: BLE001 - reported through flush()
-                if attempt < retry.retries and retry.is_transient(exc):
-                    delay = retry.delay(attempt)
-                    logger.warning(
-                        "redun database write failed (attempt %d/%d), retrying in %.1fs: %s",
-                        attempt + 1,
-                        retry.retries + 1,
-                        delay,
-                        _first_line(exc),
-                    )
-                    time.sleep(delay)
-                    continue
-                logger.error("redun database writer failed: %s", _first_line(exc))
-                return exc
-        return None  # pragma: no cover - loop always returns
 
+        def commit_batch() -> None:
+            with self._lock, conn.begin():
+                batch.commit(conn, self._insert_rows)
 
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
+        try:
+            self._retry.call(commit_batch, what="redun database write")
+        except Exception as exc:  # noqa: BLE001 - reported through flush()
+            logger.error("redun database writer failed: %s", first_line(exc))
+            return exc
+        return None
 
 
 def _missing_executions(chunks: list[list[Any]]) -> set[str]:

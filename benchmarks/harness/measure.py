@@ -16,7 +16,7 @@ db_uri = {db_uri}
 
 [executors.default]
 type = local
-mode = thread
+mode = {mode}
 """
 
 
@@ -38,6 +38,18 @@ class Measurement:
 
 def skipped(reason: str) -> Measurement:
     return Measurement("skipped", detail=reason)
+
+
+def extrapolated(base: Measurement, base_case: str, factor: float) -> Measurement:
+    """A figure not measured: ``base`` scaled linearly (labelled as such everywhere)."""
+    if base.status != "ok" or base.wall_s is None:
+        return skipped(f"no {base_case} figure to extrapolate from")
+    return Measurement(
+        "extrapolated",
+        wall_s=base.wall_s * factor,
+        tasks_per_s=base.tasks_per_s,
+        detail=f"{base_case} x {factor:.3g}, not run",
+    )
 
 
 def clean_env() -> dict[str, str]:
@@ -95,7 +107,7 @@ class WorkflowRunner:
             self.db_path = pg_url
             db_uri = engine_db_uri(engine, pg_url)
         with open(os.path.join(self.config_dir, "redun.ini"), "w") as out:
-            out.write(REDUN_INI.format(db_uri=db_uri))
+            out.write(REDUN_INI.format(db_uri=db_uri, mode=case.mode))
         if pg_url is not None:
             create_schema(engine, self.config_dir, self.root, clean_env())
 

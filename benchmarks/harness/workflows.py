@@ -35,6 +35,12 @@ class WorkflowCase:
     min_jobs: int
     expected: str
     upstream_slow: bool = False
+    # The local executor's mode: "thread" (the default) or "process".
+    mode: str = "thread"
+    # Also time `redun log -` on the cached run's execution (first screen and whole).
+    log: bool = False
+    # Upstream is not run: its figure is this case's, scaled by the task counts.
+    extrapolate_from: str | None = None
 
     @property
     def path(self) -> str:
@@ -45,9 +51,19 @@ def hello() -> WorkflowCase:
     return WorkflowCase("hello", "hello", (), 3, 3, "'Hello, World!'")
 
 
-def fanout(n: int, slow: bool = False) -> WorkflowCase:
+def fanout(n: int, slow: bool = False, **options: object) -> WorkflowCase:
     total = n * (n + 1) // 2
-    return WorkflowCase(f"fanout-{n}", "fanout", ("--n", str(n)), n + 2, n + 2, str(total), slow)
+    args = ("--n", str(n))
+    return WorkflowCase(f"fanout-{n}", "fanout", args, n + 2, n + 2, str(total), slow, **options)
+
+
+def process_fanout(n: int) -> WorkflowCase:
+    """The fan-out on the process executor: every job pickled to a worker process."""
+    total = n * (n + 1) // 2
+    args = ("--n", str(n))
+    return WorkflowCase(
+        f"process-fanout-{n}", "fanout", args, n + 2, n + 2, str(total), mode="process"
+    )
 
 
 def chain(n: int) -> WorkflowCase:
@@ -60,8 +76,27 @@ def fib(n: int, slow: bool = False) -> WorkflowCase:
     return WorkflowCase(f"fib-{n}", "fib", ("--n", str(n)), tasks, tasks, str(_fib(n)), slow)
 
 
-def workflow_cases(quick: bool) -> list[WorkflowCase]:
-    """Return the workflow cases of a full or a ``--quick`` run, in run order."""
+def workflow_cases(quick: bool, smoke: bool = False) -> list[WorkflowCase]:
+    """Return the workflow cases of a full, ``--quick`` or ``--smoke`` run, in run order."""
+    if smoke:
+        # Every kind of case at a size that only proves the harness still works.
+        return [
+            hello(),
+            fanout(20, log=True),
+            fanout(40, log=True, extrapolate_from="fanout-20"),
+            process_fanout(10),
+            chain(10),
+            fib(5),
+        ]
     if quick:
-        return [hello(), fanout(200), chain(200), fib(12)]
-    return [hello(), fanout(1000), fanout(5000, slow=True), chain(500), fib(18, slow=True)]
+        return [hello(), fanout(200, log=True), process_fanout(100), chain(200), fib(12)]
+    return [
+        hello(),
+        fanout(1000),
+        fanout(5000, slow=True, log=True),
+        # Upstream would take hours: its figure is extrapolated from fanout-5000.
+        fanout(100_000, log=True, extrapolate_from="fanout-5000"),
+        process_fanout(1000),
+        chain(500),
+        fib(18, slow=True),
+    ]

@@ -87,3 +87,96 @@ def test_terminate_job_kills_it_with_its_reason(aws_emulator: Any) -> None:
     job = _wait_done(batch, job_id)
     assert job["status"] == "FAILED"
     assert job["statusReason"] == "Host EC2 (instance i-0abc) terminated."
+
+
+def test_a_multi_node_job_runs_each_nodes_override(aws_emulator: Any, tmp_path: Any) -> None:
+    batch = aws_emulator.client("batch")
+    container = {"image": "any", "command": ["false"], "resourceRequirements": []}
+    definition = batch.register_job_definition(
+        jobDefinitionName="emulator-nodes",
+        type="multinode",
+        nodeProperties={
+            "numNodes": 3,
+            "mainNode": 0,
+            "nodeRangeProperties": [
+                {"targetNodes": "0", "container": container},
+                {"targetNodes": "1:", "container": container},
+            ],
+        },
+    )["jobDefinitionArn"]
+    mark = f"echo $AWS_BATCH_JOB_NUM_NODES > {tmp_path}/$1-$AWS_BATCH_JOB_NODE_INDEX"
+    memory = [{"type": "MEMORY", "value": "256"}]
+    job_id = batch.submit_job(
+        jobName="nodes",
+        jobQueue="redun-local",
+        jobDefinition=definition,
+        nodeOverrides={
+            "nodePropertyOverrides": [
+                {
+                    "targetNodes": "0",
+                    "containerOverrides": {"command": ["sh", "-c", mark, "-", "main"]},
+                },
+                {
+                    "targetNodes": "1:",
+                    "containerOverrides": {
+                        "command": ["sh", "-c", mark, "-", "worker"],
+                        "resourceRequirements": memory,
+                    },
+                },
+            ]
+        },
+    )["jobId"]
+    job = _wait_done(batch, job_id)
+    assert job["status"] == "SUCCEEDED"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["main-0", "worker-1", "worker-2"]
+    assert (tmp_path / "worker-2").read_text() == "3\n"
+    # DescribeJobs shows the overrides applied; DescribeJobDefinitions the node properties.
+    ranges = {
+        r["targetNodes"]: r["container"] for r in job["nodeProperties"]["nodeRangeProperties"]
+    }
+    assert ranges["1:"]["command"][-1] == "worker"
+    assert ranges["1:"]["resourceRequirements"] == memory
+    (described,) = batch.describe_job_definitions(jobDefinitions=[definition])["jobDefinitions"]
+    assert described["nodeProperties"]["numNodes"] == 3
+
+
+def test_a_job_over_its_memory_is_killed_as_batch_kills_it(aws_emulator: Any) -> None:
+    import sys
+
+    batch = aws_emulator.client("batch")
+    hog = "import time; held = b'x' * (300 * 2**20); time.sleep(30)"
+    job_id = batch.submit_job(
+        jobName="hog",
+        jobQueue="redun-local",
+        jobDefinition=_definition(batch),
+        containerOverrides={
+            "command": [sys.executable, "-c", hog],
+            "resourceRequirements": [{"type": "MEMORY", "value": "100"}],
+        },
+    )["jobId"]
+    job = _wait_done(batch, job_id)
+    assert job["status"] == "FAILED"
+    assert job["statusReason"] == "Essential container in task exited"
+    assert job["container"]["reason"] == "OutOfMemoryError: Container killed due to memory usage"
+    assert job["attempts"][-1]["container"]["exitCode"] == 137
+    assert {"type": "MEMORY", "value": "100"} in job["container"]["resourceRequirements"]
+
+
+def test_terminating_an_array_parent_stops_every_child(aws_emulator: Any) -> None:
+    batch = aws_emulator.client("batch")
+    parent = batch.submit_job(
+        jobName="array-long",
+        jobQueue="redun-local",
+        jobDefinition=_definition(batch),
+        arrayProperties={"size": 3},
+        containerOverrides={"command": ["sleep", "60"]},
+    )["jobId"]
+    for _ in range(100):
+        summary = batch.describe_jobs(jobs=[parent])["jobs"][0]["arrayProperties"]
+        if summary["statusSummary"]["RUNNING"] == 3:
+            break
+        time.sleep(0.05)
+    batch.terminate_job(jobId=parent, reason="stop them all")
+    for index in range(3):
+        child = _wait_done(batch, f"{parent}:{index}")
+        assert (child["status"], child["statusReason"]) == ("FAILED", "stop them all")

@@ -7,7 +7,9 @@ working directory; the job is RUNNING while it runs and then SUCCEEDED or FAILED
 the (main node's) exit code; its output goes to the CloudWatch log stream moto names
 for it. TerminateJob stops it, and its reason becomes the job's ``statusReason``: a
 reason beginning ``Host EC2`` is how tests emulate a Spot reclaim. A job that runs
-past its ``attemptDurationSeconds`` is stopped as Batch stops it.
+past its ``attemptDurationSeconds`` is stopped as Batch stops it, and one whose
+processes use more memory than its ``MEMORY`` requirement is killed as Batch's
+container runtime kills it (:mod:`redun_aws.emulator.memory`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import time
 from typing import Any
 
 from redun_aws.emulator import moto_seam as seam
+from redun_aws.emulator.memory import OOM_EXIT_CODE, OOM_REASON, MemoryWatch
 
 EXITED = "Essential container in task exited"
 TIMED_OUT = "Job attempt duration exceeded timeout"
@@ -42,6 +45,7 @@ class JobRunner:
         self.workdir = workdir or tempfile.mkdtemp(prefix="redun-emulator-")
         self._lock = threading.Lock()
         self._procs: dict[str, list[subprocess.Popen]] = {}
+        self._memory = MemoryWatch()
 
     def start(self, job: Any, is_parent: bool) -> None:
         if is_parent:
@@ -68,23 +72,23 @@ class JobRunner:
                     seam.set_stopped(job, False, stopped, None)
                     self._update_parent(job)
                     return
+        container_reason = None
         try:
-            success, reason, code = self._execute(job)
+            success, reason, code, container_reason = self._execute(job)
         except Exception as error:  # report, never leave a job RUNNING forever
             success, reason, code = False, f"CannotStartContainerError: {error}", None
         finally:
             if self._slots is not None:
                 self._slots.release()
-        seam.set_stopped(job, success, reason, code)
+        seam.set_stopped(job, success, reason, code, container_reason)
         self._update_parent(job)
 
-    def _execute(self, job: Any) -> tuple[bool, str, int | None]:
+    def _execute(self, job: Any) -> tuple[bool, str, int | None, str | None]:
         job_id = seam.job_id(job)
-        nodes = seam.node_count(job)
-        command = seam.job_command(job) if nodes == 1 else seam.node_command(job)
-        if not command:
-            return False, "CannotStartContainerError: the job has no command", None
-        env = {**os.environ, **self.env, **seam.job_environment(job)}
+        nodes = seam.job_nodes(job)
+        if not nodes[0].command:
+            return False, "CannotStartContainerError: the job has no command", None, None
+        env = {**os.environ, **self.env}
         env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")
         env["AWS_BATCH_JOB_ID"] = job_id
         index = seam.array_index(job)
@@ -93,28 +97,30 @@ class JobRunner:
         workdir = tempfile.mkdtemp(prefix=job_id.replace(":", "-") + "-", dir=self.workdir)
         seam.set_running(job)
         procs = []
-        for node in range(nodes):
-            node_env = dict(env)
-            if nodes > 1:
+        for node, spec in enumerate(nodes):
+            if not spec.command:
+                continue  # a node no range of the job definition names
+            node_env = {**env, **spec.environment}
+            if len(nodes) > 1:
                 node_env.update(
                     AWS_BATCH_JOB_NODE_INDEX=str(node),
                     AWS_BATCH_JOB_MAIN_NODE_INDEX="0",
-                    AWS_BATCH_JOB_NUM_NODES=str(nodes),
+                    AWS_BATCH_JOB_NUM_NODES=str(len(nodes)),
                     AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS="127.0.0.1",
                 )
             node_dir = os.path.join(workdir, str(node))
             os.makedirs(node_dir)
-            procs.append(
-                subprocess.Popen(
-                    command,
-                    cwd=node_dir,
-                    env=node_env,
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )
+            proc = subprocess.Popen(
+                spec.command,
+                cwd=node_dir,
+                env=node_env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
+            self._memory.watch(proc.pid, spec.memory_mib)
+            procs.append(proc)
         with self._lock:
             self._procs[job_id] = procs
         try:
@@ -122,20 +128,26 @@ class JobRunner:
         finally:
             with self._lock:
                 self._procs.pop(job_id, None)
+            for proc in procs:
+                self._memory.forget(proc.pid)
             shutil.rmtree(workdir, ignore_errors=True)
 
-    def _watch(self, job: Any, procs: list[subprocess.Popen]) -> tuple[bool, str, int | None]:
+    def _watch(
+        self, job: Any, procs: list[subprocess.Popen]
+    ) -> tuple[bool, str, int | None, str | None]:
         logs = _LogPump(job, procs[0])
         deadline = None
         duration = seam.attempt_duration(job)
         if duration:
             deadline = time.monotonic() + duration
         stopped: str | None = None
+        out_of_memory = False
         while any(proc.poll() is None for proc in procs):
             stopped = seam.stop_requested(job)
             if stopped is None and deadline is not None and time.monotonic() > deadline:
                 stopped = TIMED_OUT
-            if stopped is not None:
+            out_of_memory = any(self._memory.exceeded(proc.pid) for proc in procs)
+            if stopped is not None or out_of_memory:
                 for proc in procs:
                     _kill(proc)
                 break
@@ -145,9 +157,14 @@ class JobRunner:
             proc.wait()
         logs.close()
         code = procs[0].returncode
+        out_of_memory = out_of_memory or any(self._memory.exceeded(proc.pid) for proc in procs)
         if stopped is not None:
-            return False, stopped, code
-        return code == 0, EXITED, code
+            return False, stopped, code, None
+        if out_of_memory:
+            # Batch's words: the job's status reason is the container's exit, and the
+            # container's own reason says why it exited.
+            return False, EXITED, OOM_EXIT_CODE, OOM_REASON
+        return code == 0, EXITED, code, None
 
     def _update_parent(self, job: Any) -> None:
         parent = seam.parent_of(job)

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from redun.errors import JobInterrupted
 from redun.executors.remote.lifecycle import LifecycleSettings, RemoteJobLifecycle
 from redun.executors.remote.local_service import LocalProcessService
 
@@ -73,8 +74,18 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _interrupted(outcomes: queue.Queue) -> list[str]:
+    """The JobInterrupted messages the lifecycle reported (at once: nothing waits)."""
+    found = []
+    while not outcomes.empty():
+        kind, error = outcomes.get_nowait()
+        assert kind == "failed" and isinstance(error, JobInterrupted), (kind, error)
+        found.append(str(error))
+    return found
+
+
 def test_terminate_cancels_submitted_jobs(tmp_path: Path, flow: Any) -> None:
-    lifecycle, messages, _ = _lifecycle(tmp_path, "terminate")
+    lifecycle, messages, outcomes = _lifecycle(tmp_path, "terminate")
     for i in range(2):
         lifecycle.submit(QueuedJob(flow.nap, (60,), eval_hash=f"{i:040x}"))
     _wait_running(lifecycle.service, 2)
@@ -83,10 +94,13 @@ def test_terminate_cancels_submitted_jobs(tmp_path: Path, flow: Any) -> None:
     assert lifecycle.service.list_active() == []
     assert not any(_alive(pid) for pid in _pids(tmp_path))
     assert any("Terminating 2 local job(s)" in m for m in messages)
+    reported = _interrupted(outcomes)
+    assert len(reported) == 2
+    assert all(m.endswith("was terminated; rerun to run it again") for m in reported)
 
 
 def test_detach_leaves_jobs_running_and_says_how_to_reattach(tmp_path: Path, flow: Any) -> None:
-    lifecycle, messages, _ = _lifecycle(tmp_path, "detach")
+    lifecycle, messages, outcomes = _lifecycle(tmp_path, "detach")
     lifecycle.submit(QueuedJob(flow.nap, (60,), eval_hash="a" * 40))
     _wait_running(lifecycle.service, 1)
     lifecycle.interrupt()
@@ -95,15 +109,20 @@ def test_detach_leaves_jobs_running_and_says_how_to_reattach(tmp_path: Path, flo
         assert len(lifecycle.service.list_active()) == 1
         assert any("1 local job(s) keep running (detached)" in m for m in messages)
         assert any("reattach" in m for m in messages)
+        (reported,) = _interrupted(outcomes)
+        assert reported.endswith("keeps running (detached); rerun to reattach to it")
     finally:
         lifecycle.service.cancel([a.remote_id for a in lifecycle.service.list_active()], "test")
 
 
 def test_jobs_queued_at_interrupt_are_never_submitted(tmp_path: Path, flow: Any) -> None:
-    lifecycle, messages, _ = _lifecycle(tmp_path, "detach")
+    lifecycle, messages, outcomes = _lifecycle(tmp_path, "detach")
     lifecycle.settings.stale_time = 60
     lifecycle.submit(QueuedJob(flow.nap, (60,), eval_hash="b" * 40))
     lifecycle.interrupt()
     lifecycle.stop()
     assert lifecycle.service.calls.get("submit", 0) == 0
     assert any("1 queued job(s) were not submitted" in m for m in messages)
+    assert _interrupted(outcomes) == [
+        "interrupted by Ctrl-C before it was submitted to local; rerun to run it"
+    ]

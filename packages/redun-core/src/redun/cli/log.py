@@ -190,20 +190,36 @@ class LogView:
         order = tree_order(self.conn, execution_id, root_id)
         for chunk in tree_chunks(self.conn, order):
             args = self.call_args([job.call_hash for job, _ in chunk if job.call_hash])
+            tags = self.job_tags([job.id for job, _ in chunk])
             for job, depth in chunk:
-                self.job_line(job, args.get(job.call_hash or "", ""), indent=2 * depth)
+                call = args.get(job.call_hash or "", "")
+                self.job_line(job, call, indent=2 * depth, tags=tags.get(job.id))
 
     # -- jobs ------------------------------------------------------------------------
 
-    def job_line(self, job: JobInfo, args: str, indent: int = 0, full: bool = False) -> None:
+    def job_tags(self, job_ids: list[str]) -> dict[str, list[tuple[str, Any]]]:
+        """Each job's tags (an executor's, such as ``aws_batch_job``, and the task's)."""
+        from redun.backends.db.queries import get_tags
+
+        return get_tags(self.conn, job_ids)
+
+    def job_line(
+        self,
+        job: JobInfo,
+        args: str,
+        indent: int = 0,
+        full: bool = False,
+        tags: list[tuple[str, Any]] | None = None,
+    ) -> None:
         if self.fmt == "json":
             record = job._asdict()
-            record.update(_type="Job", args=args)
+            record.update(_type="Job", args=args, tags=dict(tags or []))
             self.json(record)
             return
         id_ = job.id if full else self._id(job.id)
         self.echo(
-            f"Job {id_} [{_status(job.status)}] {_time(job.start_time)}:  {job.task_name}({args}) ",
+            f"Job {id_} [{_status(job.status)}] {_time(job.start_time)}:  {job.task_name}({args}) "
+            + _tags(tags or []),
             indent,
         )
 
@@ -212,7 +228,8 @@ class LogView:
 
         job = get_jobs(self.conn, [job_id])[job_id]
         args = self.call_args([job.call_hash]) if job.call_hash else {}
-        self.job_line(job, args.get(job.call_hash or "", ""), indent=indent, full=True)
+        tags = self.job_tags([job_id]).get(job_id)
+        self.job_line(job, args.get(job.call_hash or "", ""), indent, full=True, tags=tags)
         if self.fmt == "json":
             return
         self.traceback_line(job, indent)

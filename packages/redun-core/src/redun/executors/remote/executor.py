@@ -110,6 +110,7 @@ class RemoteExecutor(Executor):
                 on_done=self._report_done,
                 on_failed=self._report_failed,
                 log=self.log,
+                on_tags=self._report_tags,
             )
         return self._lifecycle
 
@@ -132,3 +133,9 @@ class RemoteExecutor(Executor):
 
     def _report_failed(self, job: Job, error: BaseException, lines: list[str]) -> None:
         self.scheduler.reject_job(job, error, error_traceback=lines)
+
+    def _report_tags(self, job: Job, tags: list[tuple[str, Any]]) -> None:
+        # A stand-in scheduler (redun launch's) records nothing.
+        add_job_tags = getattr(self.scheduler, "add_job_tags", None)
+        if add_job_tags is not None:
+            add_job_tags(job, tags)

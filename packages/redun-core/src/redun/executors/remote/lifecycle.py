@@ -18,7 +18,10 @@ service's calls (:class:`~redun.executors.remote.service.JobService`):
    many and how to reattach or kill them; ``terminate`` cancels them.
 
 Outcomes go to ``on_done(job, result)`` / ``on_failed(job, error, traceback_lines)``,
-which the executor wires to the scheduler's thread-safe callbacks.
+which the executor wires to the scheduler's thread-safe callbacks. ``on_tags(job,
+tags)`` records the service's job tags (AWS Batch's ``aws_batch_job``) on the redun job
+when it is submitted or reattached, and again, with what the service knows only at the
+end (``aws_log_stream``), just before its outcome.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from redun.errors import RemoteJobError, RemoteJobTimeoutError
+from redun.errors import JobInterrupted, RemoteJobError, RemoteJobTimeoutError
 from redun.executors.remote import scratch as scratch_files
 from redun.executors.remote.command import oneshot_command
 from redun.executors.remote.grouping import due_groups
@@ -82,12 +85,14 @@ class RemoteJobLifecycle:
         on_done: Callable[[Job, Any], None],
         on_failed: Callable[[Job, BaseException, list[str]], None],
         log: Callable[..., None] | None = None,
+        on_tags: Callable[[Job, list[tuple[str, Any]]], None] | None = None,
     ) -> None:
         self.name = name
         self.service = service
         self.settings = settings
         self.on_done = on_done
         self.on_failed = on_failed
+        self.on_tags = on_tags
         self._log = log or (lambda *m: logger.info(" ".join(map(str, m))))
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -123,30 +128,42 @@ class RemoteJobLifecycle:
         self._wake.set()
 
     def interrupt(self) -> None:
-        """The first Ctrl-C: stop submitting, then detach from or cancel submitted jobs."""
+        """The first Ctrl-C: stop submitting, then detach from or cancel submitted jobs.
+
+        Every job this lifecycle held is then reported as
+        :class:`~redun.errors.JobInterrupted` at once: no result of theirs will come
+        back to this run, so the scheduler need not wait out its grace period for them.
+        """
         with self._lock:
             if self._interrupted:
                 return
             self._interrupted = True
-            dropped = len(self._pending)
+            dropped = list(self._pending)
             self._pending.clear()
         self._stop_thread()
-        remote_ids = list(self._active)
-        if dropped:
-            self.log(f"{dropped} queued job(s) were not submitted.")
-        if not remote_ids:
-            return
+        active = dict(self._active)
+        remote_ids = list(active)
         service = self.service.service_name
-        if self.settings.on_interrupt == TERMINATE:
+        if dropped:
+            self.log(f"{len(dropped)} queued job(s) were not submitted.")
+        if remote_ids and self.settings.on_interrupt == TERMINATE:
             self.log(f"Terminating {len(remote_ids)} {service} job(s)...")
             try:
                 self.service.cancel(remote_ids, "redun run interrupted")
             except Exception as error:
                 self.log(f"Could not terminate every job: {error}")
             self._active.clear()
-        else:
+            fate = "was terminated; rerun to run it again"
+        elif remote_ids:
             hint = self.service.detach_hint(remote_ids)
             self.log(f"{len(remote_ids)} {service} job(s) keep running (detached): {hint}.")
+            fate = "keeps running (detached); rerun to reattach to it"
+        unsent = f"interrupted by Ctrl-C before it was submitted to {service}; rerun to run it"
+        for remote in dropped:
+            self._fail(remote, JobInterrupted(unsent), [])
+        for remote_id, remote in active.items():
+            message = f"interrupted by Ctrl-C: {service} job {remote_id} {fate}"
+            self._fail(remote, JobInterrupted(message), [])
 
     def stop(self) -> None:
         """End of a run: stop the monitor thread and forget the run's jobs (those still
@@ -252,6 +269,7 @@ class RemoteJobLifecycle:
                 continue
             remote.remote_id, remote.reattached = remote_id, True
             self._active[remote_id] = remote
+            self._tag(remote)
             self.log(f"Reattach {remote.task_name} job {remote.job.id[:8]} to {remote_id}")
         return rest
 
@@ -280,6 +298,7 @@ class RemoteJobLifecycle:
             return
         remote.remote_id, remote.array_id = remote_id, None
         self._active[remote_id] = remote
+        self._tag(remote)
 
     def _submit_array(self, group: list[RemoteJob], code_file: str | None) -> None:
         paths = scratch_files.array_paths(self.settings.scratch, [r.eval_hash for r in group])
@@ -290,6 +309,7 @@ class RemoteJobLifecycle:
         for remote, child_id in zip(group, child_ids, strict=True):
             remote.remote_id, remote.array_id = child_id, child_id.rpartition(":")[0] or None
             self._active[child_id] = remote
+            self._tag(remote)
 
     def _code_package(self) -> str | None:
         if not self._code_ready:
@@ -331,6 +351,7 @@ class RemoteJobLifecycle:
     def _settle(self, remote_id: str, status: RemoteStatus) -> None:
         remote = self._active.pop(remote_id)
         remote.state = status.state
+        self._tag(remote, status.tags)
         if status.state == SUCCEEDED:
             self._succeeded(remote, status)
         elif status.cause == PREEMPTED and remote.preemptions < self.settings.preemption_retries:
@@ -389,6 +410,17 @@ class RemoteJobLifecycle:
         else:
             error = RemoteJobError(f"{self._describe(remote)} failed: {reason}")
         self._fail(remote, error, tail)
+
+    def _tag(self, remote: RemoteJob, extra: tuple[tuple[str, Any], ...] = ()) -> None:
+        """Record the service's tags for the job's current remote id (and ``extra``)."""
+        if self.on_tags is None or not remote.remote_id:
+            return
+        try:
+            tags = [*self.service.job_tags(remote.remote_id), *extra]
+            if tags:
+                self.on_tags(remote.job, tags)
+        except Exception:  # tags are a record, never a reason to lose the job
+            logger.exception("executor '%s': recording job tags failed", self.name)
 
     def _log_tail(self, remote: RemoteJob) -> list[str]:
         if not remote.remote_id or self.settings.log_tail_lines <= 0:

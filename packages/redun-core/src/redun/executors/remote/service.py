@@ -40,11 +40,14 @@ class RemoteStatus:
 
     ``state`` is one of PENDING, RUNNING, SUCCEEDED, FAILED. ``reason`` is the service's
     own words (AWS Batch's ``statusReason``); ``cause`` is PREEMPTED, TIMEOUT or None.
+    ``tags`` are recorded on the redun job when it finishes (where its log is:
+    ``("aws_log_stream", NAME)``).
     """
 
     state: str
     reason: str = ""
     cause: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_terminal(self) -> bool:
@@ -112,6 +115,12 @@ class JobService(ABC):
 
     def log_tail(self, remote_id: str, lines: int = 20) -> list[str]:
         """The last ``lines`` lines the job printed, when the service keeps logs."""
+        return []
+
+    def job_tags(self, remote_id: str) -> list[tuple[str, str]]:
+        """Tags naming the remote job, recorded on the redun job when it is submitted
+        (or reattached) and when it finishes, so ``redun log`` shows which remote job
+        ran it (AWS Batch: ``("aws_batch_job", ID)``)."""
         return []
 
     def detach_hint(self, remote_ids: Sequence[str]) -> str:

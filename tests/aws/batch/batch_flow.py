@@ -39,6 +39,43 @@ def nap(seconds: float) -> float:
     return seconds
 
 
+@task(
+    executor="batch",
+    vcpus=3,
+    memory=0.75,
+    gpus=1,
+    shared_memory=0.25,
+    retries=2,
+    share_id="redun",
+    scheduling_priority_override=7,
+)
+def sized(x: int) -> int:
+    return x * 10
+
+
+@task(executor="batch", num_nodes=3, vcpus=2, memory=0.5)
+def on_nodes(directory: str) -> int:
+    """Each node leaves its mark; the main node's return value is the job's result."""
+    node = os.environ["AWS_BATCH_JOB_NODE_INDEX"]
+    with open(os.path.join(directory, f"node-{node}"), "w") as out:
+        out.write(os.environ["AWS_BATCH_JOB_MAIN_NODE_PRIVATE_IPV4_ADDRESS"])
+    return int(os.environ["AWS_BATCH_JOB_NUM_NODES"])
+
+
+@task(executor="batch", memory=0.25)
+def hog(megabytes: int) -> int:
+    """Holds ``megabytes`` of memory (every page written) for a while."""
+    held = b"x" * (megabytes * 1024 * 1024)
+    time.sleep(2)
+    return len(held) // (1024 * 1024)
+
+
 @task()
 def fan_out(n: int) -> list:
     return [add(i, 1) for i in range(n)]
+
+
+@task()
+def wait_all(path: str, n: int) -> list:
+    """``n`` jobs (one array job) that run until ``path`` exists."""
+    return [wait_for(path, i) for i in range(n)]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -11,27 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from aws.batch.redun_cli import redun, write_config
 
 pytestmark = pytest.mark.slow
 
-REDUN = str(Path(sys.executable).parent / "redun")
-
 
 def _ini(workdir: Path, section: dict[str, str]) -> Path:
-    config_dir = workdir / ".redun"
-    config_dir.mkdir(exist_ok=True)
-    lines = ["[executors.batch]"] + [f"{key} = {value}" for key, value in section.items()]
-    (config_dir / "redun.ini").write_text("\n".join(lines) + "\n")
-    return config_dir
+    return write_config(workdir, section)
 
 
 def _redun(config_dir: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [REDUN, "-c", str(config_dir), "aws", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return redun(config_dir, "aws", *args)
 
 
 def test_list_jobs_and_logs_show_a_finished_job(

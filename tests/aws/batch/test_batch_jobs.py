@@ -7,39 +7,11 @@ import time
 from typing import Any
 
 import pytest
-from redun.errors import RemoteJobError, RemoteJobTimeoutError
+from aws.batch.batch_queue import jobs_of
+from aws.batch.redun_cli import redun, write_config
+from redun.errors import RemoteJobTimeoutError
 
 pytestmark = pytest.mark.slow
-
-
-def batch_jobs(emulator: Any, **where: str) -> list[dict]:
-    """Every job of the queue (array children excluded), described."""
-    batch = emulator.client("batch")
-    ids = []
-    for status in (
-        "SUBMITTED",
-        "PENDING",
-        "RUNNABLE",
-        "STARTING",
-        "RUNNING",
-        "SUCCEEDED",
-        "FAILED",
-    ):
-        listed = batch.list_jobs(jobQueue="redun-local", jobStatus=status)["jobSummaryList"]
-        ids += [j["jobId"] for j in listed if ":" not in j["jobId"]]
-    jobs = []
-    for start in range(0, len(ids), 100):
-        jobs += batch.describe_jobs(jobs=ids[start : start + 100])["jobs"]
-    return jobs
-
-
-def jobs_of(emulator: Any, scratch_bucket: str) -> list[dict]:
-    """This test's jobs: those whose command reads scratch in ``scratch_bucket``."""
-    return [
-        job
-        for job in batch_jobs(emulator)
-        if scratch_bucket in " ".join(job.get("container", {}).get("command", []))
-    ]
 
 
 def test_single_job_runs_with_its_resources_and_tags(
@@ -112,7 +84,12 @@ def _when_running(emulator: Any, bucket: str, action: Any) -> threading.Thread:
 
 
 def test_spot_preemption_resubmits_without_failing_the_run(
-    batch_scheduler: Any, flow: Any, emulator_env: Any, emulator_bucket: str, tmp_path: Any
+    batch_scheduler: Any,
+    flow: Any,
+    emulator_env: Any,
+    emulator_bucket: str,
+    batch_config: dict,
+    tmp_path: Any,
 ) -> None:
     marker = tmp_path / "go"
     batch = emulator_env.client("batch")
@@ -124,19 +101,8 @@ def test_spot_preemption_resubmits_without_failing_the_run(
     watcher = _when_running(emulator_env, emulator_bucket, reclaim)
     assert batch_scheduler().run(flow.wait_for(str(marker), 11)) == 11
     watcher.join()
-    statuses = sorted(j["status"] for j in jobs_of(emulator_env, emulator_bucket))
-    assert statuses == ["FAILED", "SUCCEEDED"]
-
-
-def test_job_killed_for_memory_fails_with_batchs_reason(
-    batch_scheduler: Any, flow: Any, emulator_env: Any, emulator_bucket: str, tmp_path: Any
-) -> None:
-    batch = emulator_env.client("batch")
-    reason = "OutOfMemoryError: Container killed due to memory usage"
-    _when_running(
-        emulator_env,
-        emulator_bucket,
-        lambda job_id: batch.terminate_job(jobId=job_id, reason=reason),
-    )
-    with pytest.raises(RemoteJobError, match=f"failed: {reason}"):
-        batch_scheduler().run(flow.wait_for(str(tmp_path / "never"), 1))
+    jobs = jobs_of(emulator_env, emulator_bucket)
+    assert sorted(j["status"] for j in jobs) == ["FAILED", "SUCCEEDED"]
+    # The redun job's record names both Batch jobs that ran it.
+    tags = redun(write_config(tmp_path, batch_config, db=tmp_path / "redun.db"), "tag", "list")
+    assert "aws_batch_job (2 Job)" in tags.stdout, tags.stdout + tags.stderr

@@ -8,10 +8,13 @@ lifecycle decides when to make them (:mod:`redun.executors.remote`).
 Job names follow upstream: ``<prefix>-<eval hash>`` for a single job and
 ``<prefix>-<array hash>-array`` for an array job, whose children's eval hashes are in
 ``<s3_scratch>/array_jobs/<array hash>/eval_hashes``; a later run reattaches by them.
+Job tags follow upstream too: each redun job records ``aws_batch_job`` (its Batch job
+id) when submitted and, when it finishes, ``aws_log_stream`` (its CloudWatch stream).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -37,10 +40,15 @@ if TYPE_CHECKING:
 
 INFLIGHT = ("SUBMITTED", "PENDING", "RUNNABLE", "STARTING", "RUNNING")
 LOG_GROUP = "/aws/batch/job"
+# Upstream's job tags: which Batch job ran a redun job, and where its log is.
+JOB_TAG = "aws_batch_job"
+LOG_STREAM_TAG = "aws_log_stream"
 ARRAY_SUFFIX = "array"
 TIMEOUT_REASON = "Job attempt duration exceeded timeout"
 # What Batch says when a Spot instance (or any host) under a job is reclaimed.
 PREEMPTED_PREFIX = "Host EC2"
+# A container's reason when the kernel killed it for using more than its memory.
+OOM_PREFIX = "OutOfMemoryError"
 _STATES = {"SUCCEEDED": SUCCEEDED, "FAILED": FAILED, "RUNNING": RUNNING}
 
 
@@ -231,7 +239,28 @@ class BatchService(JobService):
     def describe(self, remote_ids: Sequence[str]) -> dict[str, RemoteStatus]:
         with batch_errors("polling AWS Batch jobs"):
             response = self.client("batch").describe_jobs(jobs=list(remote_ids))
-        return {str(job["jobId"]): batch_status(job) for job in response.get("jobs", [])}
+        statuses = {}
+        for job in response.get("jobs", []):
+            status = batch_status(job)
+            if status.is_terminal:
+                status = dataclasses.replace(status, tags=self._log_stream_tag(job))
+            statuses[str(job["jobId"])] = status
+        return statuses
+
+    def job_tags(self, remote_id: str) -> list[tuple[str, str]]:
+        """Upstream's tag: the Batch job id (``PARENT:INDEX`` for an array child)."""
+        return [(JOB_TAG, remote_id)]
+
+    def _log_stream_tag(self, job: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+        """``aws_log_stream``, the finished job's CloudWatch stream (a multi-node job's
+        is its main node's, one more DescribeJobs call)."""
+        from redun_aws.batch.logs import log_stream
+
+        try:
+            stream = log_stream(self.client("batch"), job)
+        except Exception:  # the tag is a convenience: never fail the job for it
+            stream = None
+        return ((LOG_STREAM_TAG, stream),) if stream else ()
 
     def list_active(self) -> list[ActiveJob]:
         active = []
@@ -309,7 +338,22 @@ def batch_status(job: Mapping[str, Any]) -> RemoteStatus:
         cause = PREEMPTED
     elif TIMEOUT_REASON in reason:
         cause = TIMEOUT
+    elif reason.startswith(OOM_PREFIX):
+        reason += _memory_hint(job)
     return RemoteStatus(FAILED, reason, cause)
+
+
+def _memory_hint(job: Mapping[str, Any]) -> str:
+    """What the job had and what to change, for a job killed for memory."""
+    containers = [job.get("container") or {}]
+    for node_range in (job.get("nodeProperties") or {}).get("nodeRangeProperties", []):
+        containers.append(node_range.get("container") or {})
+    for container in containers:
+        for requirement in container.get("resourceRequirements", []):
+            if requirement.get("type") == "MEMORY":
+                gigabytes = float(requirement["value"]) / 1024
+                return f" (memory = {gigabytes:g} GB: raise the task's memory option)"
+    return " (raise the task's memory option)"
 
 
 def _failure_reason(job: Mapping[str, Any]) -> str:

@@ -46,23 +46,51 @@ def sqlite_path(db_uri: str) -> str | None:
 
 
 def check_sqlite_file(path: str) -> None:
-    """Fail with one line when ``path`` exists but is not a SQLite database."""
-    try:
-        with open(path, "rb") as handle:
-            header = handle.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
+    """Fail with one line when ``path`` exists but is not a SQLite database.
+
+    The file is examined through SQLite, never with a plain ``open()``. Closing any
+    descriptor of a file releases every POSIX lock the process holds on it, including
+    the shared lock a WAL-mode connection keeps for its whole life; another process
+    closing its last connection then takes the exclusive lock, believes it is alone, and
+    checkpoints and deletes the WAL and its index under this process's connections,
+    whose next writes corrupt the file ("database disk image is malformed"). SQLite's
+    own connections within one process share their locks and never drop each other's.
+    """
+    if not os.path.exists(path):
         directory = os.path.dirname(path) or "."
         if not os.path.isdir(directory):
             raise BackendError(
                 f"cannot create database {path}: directory {directory} does not exist"
-            ) from None
+            )
         return
-    except OSError as exc:
-        raise BackendError(f"cannot read database {path}: {exc.strerror}") from exc
-    if header and header != SQLITE_MAGIC:
+    if os.path.isdir(path):
+        raise BackendError(f"cannot read database {path}: it is a directory")
+    if not os.access(path, os.R_OK):
+        raise BackendError(f"cannot read database {path}: permission denied")
+    if os.path.getsize(path) and _not_a_database(path):
         raise BackendError(
             f"{path} is not a SQLite database; fix [backend] db_uri or move the file away"
         )
+
+
+def _not_a_database(path: str) -> bool:
+    """Whether SQLite refuses the file's header, read through a read-only connection
+    (which leaves the file byte-for-byte untouched and keeps this process's locks)."""
+    import sqlite3
+    from urllib.parse import quote
+
+    try:
+        conn = sqlite3.connect(f"file:{quote(os.path.abspath(path))}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False  # whoever opens it next says why it cannot be opened
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()
+    except sqlite3.DatabaseError as exc:
+        # Busy, or a WAL index it may not create: not a verdict on the header.
+        return "not a database" in str(exc).lower()
+    finally:
+        conn.close()
+    return False
 
 
 def is_writable(path: str) -> bool:

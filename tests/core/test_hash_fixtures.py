@@ -4,22 +4,19 @@
 ``fixtures/make_upstream_hashes.py``). Each case is rebuilt here with our redun from the
 same recorded input, so a database written by either implementation keeps its cache
 hits in the other.
+
+``tests/core/fixtures`` is on the import path (pytest.toml), so its modules import by the
+bare names upstream redun hashed them under (``sample_tasks``, ``hash_case_eval``).
 """
 
 from __future__ import annotations
 
 import json
 import os
-import sys
 
+import make_upstream_hashes
 import pytest
-
-FIXTURES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
-if FIXTURES_DIR not in sys.path:
-    sys.path.insert(0, FIXTURES_DIR)
-
-import make_upstream_hashes  # noqa: E402
-from hash_case_eval import compute, result_key  # noqa: E402
+from hash_case_eval import FIXTURES_DIR, compute, result_key
 
 with open(os.path.join(FIXTURES_DIR, "upstream_hashes.json"), encoding="utf-8") as _infile:
     FIXTURES = json.load(_infile)

@@ -56,8 +56,9 @@ def check_output(block: dict, printed: str | None) -> None:
 def main(blocks_json: str, sandbox_dir: str) -> int:
     sandbox = Path(sandbox_dir)
     os.chdir(sandbox)
+    # The page's Python runs as a script in the sandbox would: its directory first on the
+    # path (this runner's own directory, with blocks.py, is there as for any script).
     sys.path.insert(0, str(sandbox))
-    sys.path.append(str(Path(__file__).parent))  # blocks.output_matches
     module = types.ModuleType("docs_page")
     module.__file__ = str(sandbox / "docs_page.py")
     sys.modules["docs_page"] = module

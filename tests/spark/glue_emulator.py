@@ -5,6 +5,8 @@ moto keeps a job run STARTING until told otherwise (its state manager set to man
 the runner takes each new run, marks it RUNNING, runs the driver through
 :func:`redun_spark.glue.local.run_job_run`, then marks it SUCCEEDED or FAILED. Every
 other Glue call (create_job, start_job_run, get_job_run, MaxConcurrentRuns) is moto's.
+
+The ``glue_emulator`` fixture loads as a pytest plugin (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+import pytest
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -121,3 +126,11 @@ def start_glue_emulator() -> GlueEmulator:
     emulator.start_runner()
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     return emulator
+
+
+@pytest.fixture(scope="module")
+def glue_emulator() -> Iterator[GlueEmulator]:
+    """Glue on moto's server, its job runs executed by local Spark (one per test module)."""
+    emulator = start_glue_emulator()
+    yield emulator
+    emulator.stop()

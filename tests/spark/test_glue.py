@@ -12,10 +12,6 @@ import uuid
 
 import pytest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from glue_emulator import start_glue_emulator  # noqa: E402
-
 WORKFLOW = """
 import redun.glue as glue
 from redun import task
@@ -32,13 +28,6 @@ def main(n: int = 10) -> list:
 def bad_sql() -> int:
     return glue.get_spark_session().sql("SELECT * FROM no_such_table").count()
 """
-
-
-@pytest.fixture(scope="module")
-def glue_emulator():
-    emulator = start_glue_emulator()
-    yield emulator
-    emulator.stop()
 
 
 @pytest.fixture

@@ -27,13 +27,13 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def flow(workdir: Path) -> Iterator[Any]:
-    sys.path.insert(0, str(workdir))
+def flow(workdir: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """The workflow module, imported from the working directory as ``redun run`` would."""
+    monkeypatch.syspath_prepend(str(workdir))
     sys.modules.pop("batch_flow", None)
     try:
         yield importlib.import_module("batch_flow")
     finally:
-        sys.path.remove(str(workdir))
         sys.modules.pop("batch_flow", None)
 
 

@@ -15,8 +15,7 @@ from aws.batch.batch_queue import jobs_of, running_count, wait_until
 pytestmark = pytest.mark.slow
 
 RUN = """
-import json, os, sys
-sys.path.insert(0, os.getcwd())
+import json, sys
 from redun import Scheduler
 import batch_flow
 

@@ -17,7 +17,6 @@ pytestmark = pytest.mark.slow
 
 RUN = """
 import os, sys
-sys.path.insert(0, os.getcwd())
 from redun import Scheduler
 from redun.executors.remote import RemoteExecutor
 from redun.executors.remote.local_service import LocalProcessService

@@ -6,7 +6,7 @@ import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from contracts.backend_rows import PICKLE, execution, fake_hash, value  # noqa: E402
+from contracts.backend_rows import PICKLE, execution, fake_hash, one_call_execution, value
 from redun.backends.records import CallNodeRow, JobEndRow, TagRow, ValueRow
 from redun.errors import BackendError, DatabaseVersionError
 
@@ -33,10 +33,26 @@ def test_writes_are_idempotent(backend):
     assert count(backend, "value") == 6
 
 
+def test_subvalues_and_file_paths_are_written_once(backend):
+    rows = one_call_execution()
+    backend.write(rows)
+    backend.write(rows)
+    backend.flush()
+    for table in ("task", "job", "execution", "call_node", "argument", "evaluation"):
+        assert count(backend, table) == 1, table
+    assert count(backend, "value") == 4
+    assert count(backend, "subvalue") == 1
+    assert count(backend, "file", "WHERE path = '/data/out.txt'") == 1
+
+
 def test_job_end_fills_in_the_job(backend):
     backend.write(execution("exec-a", range(2)))
+    backend.write(one_call_execution())
     backend.flush()
     assert count(backend, "job", "WHERE end_time IS NULL OR call_hash IS NULL") == 0
+    # The job of one_call_execution ran (was not cached) and ended in its call node.
+    jobs = f"WHERE call_hash = '{fake_hash('c')}' AND NOT cached"
+    assert count(backend, "job", jobs) == 1
 
 
 def test_cache_reads_are_batched_and_exact(backend):

@@ -39,6 +39,17 @@ def test_upstream_name_resolves_to_the_plugin() -> None:
     assert get_filesystem_class(url="s3://bucket/key") is S3FileSystem
 
 
+def test_upstream_executor_names_resolve_to_the_plugin() -> None:
+    import redun
+    from redun.executors.aws_batch import AWSBatchExecutor
+    from redun.plugins.registry import get_executor_class
+    from redun_aws.batch.executor import AWSBatchExecutor as plugin_class
+
+    assert AWSBatchExecutor is plugin_class
+    assert redun.AWSBatchExecutor is plugin_class
+    assert get_executor_class("aws_batch") is plugin_class
+
+
 def test_boto3_loads_only_when_s3_is_used() -> None:
     heavy = "print(sorted(m for m in ('boto3', 'botocore') if m in sys.modules))"
     assert run_python(f"import sys, redun; {heavy}") == "[]"

@@ -70,12 +70,31 @@ def hog(megabytes: int) -> int:
     return len(held) // (1024 * 1024)
 
 
+@task(executor="batch")
+def env_value(name: str) -> str:
+    """What the job's container sees of one environment variable."""
+    return os.environ.get(name, "")
+
+
+@task(executor="batch", batch_tags={"stage": "test"})
+def tagged(x: int) -> int:
+    return x
+
+
 @task()
 def fan_out(n: int) -> list:
     return [add(i, 1) for i in range(n)]
 
 
+@task(executor="batch")
+def wait_alone(path: str) -> str:
+    while not os.path.exists(path):
+        time.sleep(0.05)
+    return "alone"
+
+
 @task()
 def wait_all(path: str, n: int) -> list:
-    """``n`` jobs (one array job) that run until ``path`` exists."""
-    return [wait_for(path, i) for i in range(n)]
+    """``n`` jobs of one task (an array job) and one of another (a single job), which
+    run until ``path`` exists."""
+    return [wait_for(path, i) for i in range(n)] + [wait_alone(path)]

@@ -25,6 +25,14 @@ def test_missing_image_names_the_key(batch_scheduler: Any, flow: Any, batch_conf
     assert _one_line(info.value) == "[executors.batch] is missing 'image'; set it in redun.ini"
 
 
+def test_missing_queue_names_the_key(batch_scheduler: Any, flow: Any) -> None:
+    scheduler = batch_scheduler()
+    scheduler.executors["batch"].config.pop("queue")
+    with pytest.raises(ConfigError) as info:
+        scheduler.run(flow.add(1, 2))
+    assert _one_line(info.value) == "[executors.batch] is missing 'queue'; set it in redun.ini"
+
+
 def test_missing_s3_scratch_names_the_key(batch_scheduler: Any, flow: Any) -> None:
     scheduler = batch_scheduler()
     scheduler.executors["batch"].config.pop("s3_scratch")

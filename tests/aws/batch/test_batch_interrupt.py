@@ -17,14 +17,15 @@ from aws.batch.redun_cli import REDUN, write_config
 
 pytestmark = pytest.mark.slow
 
-JOBS = 6  # one array job
+CHILDREN = 6  # one array job
+JOBS = CHILDREN + 1  # and one single job
 # Longer than any wait below: a run that waited it out would fail the test.
 GRACE = {"interrupt_grace": "300"}
 
 
 def _start(workdir: Path, config_dir: Path, marker: Path, log: Path) -> subprocess.Popen:
     command = [REDUN, "-c", str(config_dir), "run", "batch_flow.py", "wait_all"]
-    command += ["--path", str(marker), "--n", str(JOBS)]
+    command += ["--path", str(marker), "--n", str(CHILDREN)]
     return subprocess.Popen(
         command, cwd=workdir, stdout=log.open("w"), stderr=subprocess.STDOUT, text=True
     )
@@ -50,10 +51,16 @@ def _interrupt_when_running(run: subprocess.Popen, emulator: Any, bucket: str, l
     return output
 
 
-def _children(emulator: Any, parent: dict) -> list[dict]:
-    batch = emulator.client("batch")
-    ids = [f"{parent['jobId']}:{index}" for index in range(JOBS)]
-    return batch.describe_jobs(jobs=ids)["jobs"]
+def _batch_jobs(emulator: Any, bucket: str) -> tuple[str, str]:
+    """The ids of the run's array job and single job."""
+    jobs = {"arrayProperties" in job: job["jobId"] for job in jobs_of(emulator, bucket)}
+    return jobs[True], jobs[False]
+
+
+def _each_job(emulator: Any, array_id: str, single_id: str) -> list[dict]:
+    """The single job and every child of the array, described."""
+    ids = [single_id] + [f"{array_id}:{index}" for index in range(CHILDREN)]
+    return emulator.client("batch").describe_jobs(jobs=ids)["jobs"]
 
 
 def test_ctrl_c_with_terminate_terminates_the_runs_jobs(
@@ -66,16 +73,15 @@ def test_ctrl_c_with_terminate_terminates_the_runs_jobs(
     output = _interrupt_when_running(run, emulator_env, emulator_bucket, log)
     assert f"Terminating {JOBS} AWS Batch job(s)" in output
 
-    (parent,) = jobs_of(emulator_env, emulator_bucket)
-    children = wait_until(
-        lambda: (
-            [c for c in _children(emulator_env, parent) if c["status"] == "FAILED"]
-            if all(c["status"] == "FAILED" for c in _children(emulator_env, parent))
-            else None
-        ),
-        "every child to be terminated",
-    )
-    assert {child["statusReason"] for child in children} == {"redun run interrupted"}
+    array_id, single_id = _batch_jobs(emulator_env, emulator_bucket)
+
+    def stopped() -> list[dict] | None:
+        jobs = _each_job(emulator_env, array_id, single_id)
+        return jobs if all(job["status"] == "FAILED" for job in jobs) else None
+
+    jobs = wait_until(stopped, "every job to be terminated")
+    assert len(jobs) == JOBS
+    assert {job["statusReason"] for job in jobs} == {"redun run interrupted"}
 
 
 def test_ctrl_c_detaches_by_default_and_a_rerun_reattaches(
@@ -90,8 +96,9 @@ def test_ctrl_c_detaches_by_default_and_a_rerun_reattaches(
         f"{JOBS} AWS Batch job(s) keep running (detached): rerun the same command to "
         "reattach to them, or stop them with 'redun aws kill-jobs' (queue redun-local)."
     ) in output
-    (parent,) = jobs_of(emulator_env, emulator_bucket)
-    assert [c["status"] for c in _children(emulator_env, parent)] == ["RUNNING"] * JOBS
+    array_id, single_id = _batch_jobs(emulator_env, emulator_bucket)
+    jobs = _each_job(emulator_env, array_id, single_id)
+    assert [job["status"] for job in jobs] == ["RUNNING"] * JOBS
 
     # What the message says: the same command again reattaches instead of resubmitting.
     second_log = tmp_path / "second.log"
@@ -104,6 +111,6 @@ def test_ctrl_c_detaches_by_default_and_a_rerun_reattaches(
         if second.poll() is None:
             second.kill()
             second.wait()
-    assert "[0, 1, 2, 3, 4, 5]" in second_log.read_text()
-    (again,) = jobs_of(emulator_env, emulator_bucket)
-    assert again["jobId"] == parent["jobId"]
+    assert "[0, 1, 2, 3, 4, 5, 'alone']" in second_log.read_text()
+    # Nothing was submitted again.
+    assert _batch_jobs(emulator_env, emulator_bucket) == (array_id, single_id)

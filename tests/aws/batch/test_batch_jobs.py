@@ -50,6 +50,18 @@ def test_many_ready_calls_of_one_task_leave_as_one_array_job(
     assert job["arrayProperties"]["size"] == 7
 
 
+def test_max_array_size_splits_a_wave_and_min_array_size_keeps_stragglers_single(
+    batch_scheduler: Any, flow: Any, emulator_env: Any, emulator_bucket: str
+) -> None:
+    scheduler = batch_scheduler(min_array_size="3", max_array_size="4")
+    assert scheduler.run(flow.fan_out(9)) == [i + 1 for i in range(9)]
+    sizes = [
+        j.get("arrayProperties", {}).get("size", 0) for j in jobs_of(emulator_env, emulator_bucket)
+    ]
+    # 9 = 4 + 4 + 1: two full arrays, and one job (fewer than 3) submitted alone.
+    assert sorted(sizes) == [0, 4, 4]
+
+
 def test_script_task_runs_in_the_job(batch_scheduler: Any, flow: Any) -> None:
     assert batch_scheduler().run(flow.shout("hello")) == b"HELLO\n"
 

@@ -41,6 +41,24 @@ def test_rerun_is_a_cache_hit_and_submits_nothing(
     assert len(jobs_of(emulator_env, emulator_bucket)) == 1
 
 
+def test_code_is_packaged_once_per_content(
+    batch_scheduler: Any, flow: Any, workdir: Any, emulator_env: Any, emulator_bucket: str
+) -> None:
+    def packages() -> set[str]:
+        listed = emulator_env.client("s3").list_objects_v2(
+            Bucket=emulator_bucket, Prefix="redun/code/"
+        )
+        return {entry["Key"] for entry in listed.get("Contents", [])}
+
+    assert batch_scheduler().run(flow.add(1, 1)) == 2
+    first = packages()
+    assert batch_scheduler().run(flow.add(2, 2)) == 4  # a new run, the same code
+    assert packages() == first and len(first) == 1
+    (workdir / "helper.py").write_text("VALUE = 1\n")
+    assert batch_scheduler().run(flow.add(3, 3)) == 6  # new code: a new package
+    assert len(packages()) == 2
+
+
 def test_many_ready_calls_of_one_task_leave_as_one_array_job(
     batch_scheduler: Any, flow: Any, emulator_env: Any, emulator_bucket: str
 ) -> None:

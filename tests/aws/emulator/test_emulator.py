@@ -180,3 +180,35 @@ def test_terminating_an_array_parent_stops_every_child(aws_emulator: Any) -> Non
     for index in range(3):
         child = _wait_done(batch, f"{parent}:{index}")
         assert (child["status"], child["statusReason"]) == ("FAILED", "stop them all")
+
+
+def test_the_command_serves_on_the_given_port_until_ctrl_c(tmp_path: Any) -> None:
+    import signal
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env_file = tmp_path / "aws.env"
+    emulator = subprocess.Popen(
+        [sys.executable, "-m", "redun_aws.emulator", "--port", str(port), "--env-file", env_file],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for _ in range(600):
+            if env_file.exists() or emulator.poll() is not None:
+                break
+            time.sleep(0.1)
+        assert f"export AWS_ENDPOINT_URL=http://127.0.0.1:{port}\n" in env_file.read_text()
+        emulator.send_signal(signal.SIGINT)
+        assert emulator.wait(timeout=30) == 0
+    finally:
+        if emulator.poll() is None:
+            emulator.kill()
+            emulator.wait()
+    output = emulator.stdout.read() if emulator.stdout else ""
+    assert f"redun AWS emulator on http://127.0.0.1:{port} (queue redun-local)" in output

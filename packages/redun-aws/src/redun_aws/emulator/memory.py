@@ -4,7 +4,8 @@ A Batch container that uses more than its ``MEMORY`` requirement is killed by th
 kernel and its job fails with ``OutOfMemoryError: Container killed due to memory
 usage``. The emulator runs jobs as plain processes, so one thread measures every
 running job's resident memory (the sum over the processes of its session, read from
-``/proc``) a few times a second and kills the jobs over their limit. Where there is no
+``/proc``) four times a second and kills the jobs over their limit (a spike shorter
+than that can slip through, where the kernel would not let it). Where there is no
 ``/proc`` (macOS), limits are not enforced.
 """
 
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 
 OOM_REASON = "OutOfMemoryError: Container killed due to memory usage"
 OOM_EXIT_CODE = 137  # 128 + SIGKILL, what Batch reports for a container the kernel killed
-INTERVAL = 0.1
+INTERVAL = 0.25  # one scan of /proc costs a few ms
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 

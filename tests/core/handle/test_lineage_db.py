@@ -82,7 +82,6 @@ def test_recording_a_state_again_makes_it_current(backend, lineage):
 
 
 def test_perform_rollbacks_uses_the_jobs_handle_arguments(backend, lineage):
-    scheduler = SimpleNamespace(backend=backend, execution=None)
     job = SimpleNamespace(args=([lineage.handles["a"]],), kwargs={"x": 1})
-    assert perform_rollbacks(scheduler, job) == {lineage.a_fork, lineage.b}
-    assert perform_rollbacks(scheduler, SimpleNamespace(args=(1,), kwargs={})) == set()
+    assert perform_rollbacks(backend, None, job) == {lineage.a_fork, lineage.b}
+    assert perform_rollbacks(backend, None, SimpleNamespace(args=(1,), kwargs={})) == set()

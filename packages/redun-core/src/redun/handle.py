@@ -25,6 +25,7 @@ from redun.value import Value, get_type_registry
 from redun.value.nested import iter_nested_value
 
 if TYPE_CHECKING:
+    from redun.backends.base import RedunBackend
     from redun.backends.records import HandleRow, Row
     from redun.expression import SchedulerExpression
     from redun.promise import Promise
@@ -310,25 +311,26 @@ def _note_states(*handles: Handle) -> None:
     states.update(handle.__handle__.hash for handle in handles)
 
 
-def perform_rollbacks(scheduler: Scheduler, job: Job) -> set[str]:
+def perform_rollbacks(backend: RedunBackend, execution: Any, job: Job) -> set[str]:
     """Invalidate what earlier runs grew from the handle states ``job`` is about to use.
 
     Call it when ``job`` really runs (a cache miss, not a dry run), with its preprocessed
     arguments still on it: re-running a task on a state means the external system
     follows a new branch from there, so every state descended from it in earlier
-    executions is stale. States of the current execution are kept, so sibling jobs that
-    share a state do not undo each other. Returns the invalidated hashes.
+    executions is stale. States of ``execution`` (the running one) are kept, so sibling
+    jobs that share a state do not undo each other. ``backend`` holds the lineage.
+    Returns the invalidated hashes.
     """
     handles = [
         value for value in iter_nested_value((job.args, job.kwargs)) if isinstance(value, Handle)
     ]
     if not handles:
         return set()
-    keep = _execution_states.get(scheduler.execution, set()) if scheduler.execution else set()
+    keep = _execution_states.get(execution, set()) if execution is not None else set()
     invalid: set[str] = set()
     for handle in handles:
         info = handle.__handle__
-        invalid |= scheduler.backend.rollback_handle(info.hash, info.fullname, keep)
+        invalid |= backend.rollback_handle(info.hash, info.fullname, keep)
     return invalid
 
 
@@ -359,7 +361,7 @@ def merge_handles(
             )
         final, others = handles[0], handles[1:]
         prov = parent_job is None or parent_job.options.get("prov") is not False
-        if prov and not getattr(scheduler, "_dryrun", False):
+        if prov and not getattr(scheduler, "dryrun", False):
             rows: list[Row] = []
             for handle in handles:
                 rows.extend(handle_rows(handle))

@@ -73,8 +73,8 @@ def explain_jobs(scheduler: Any, jobs: list[Job]) -> list[PlannedJob]:
             if seen[job.task_name] > EXPLAIN_PER_TASK or job.args_hash is None:
                 continue
             scope = job.options.get("cache_scope", CacheScope.BACKEND)
-            if scope != CacheScope.BACKEND or not scheduler._use_cache:
-                shown = getattr(scope, "name", scope) if scheduler._use_cache else "--no-cache"
+            if scope != CacheScope.BACKEND or not scheduler.use_cache:
+                shown = getattr(scope, "name", scope) if scheduler.use_cache else "--no-cache"
                 text = f"results are not taken from the repository for this call ({shown})"
                 entry.reasons = [Reason("cache_off", text)]
                 continue

@@ -145,6 +145,34 @@ class CacheChecker:
             if call_hash is not None and call_hash in known:
                 hit.recorded_call = call_hash
 
+    def explain_miss(self, job: Job) -> str:
+        """Why ``job`` missed, as upstream's dry run says it: a new task (its code
+        changed), new arguments, or a new call; the backend may not know."""
+        task = job.task
+        try:
+            reason = self.backend.explain_cache_miss(
+                task.name, task.namespace, task.hash, job.args_hash
+            )
+        except Exception:
+            reason = None
+        kind = (reason or {}).get("reason")
+        hashes = f"task_hash={task.hash[:8]}, args_hash={job.args_hash[:8]}"
+        if kind == "new_task":
+            return (
+                f"New task '{task.fullname}()' with previous arguments "
+                f"(task_hash={reason['call_task_hash'][:8]} --> {task.hash[:8]}, "
+                f"args_hash={job.args_hash[:8]})."
+            )
+        if kind == "new_args":
+            return (
+                f"Existing task '{task.fullname}()' is called with new arguments "
+                f"(task_hash={task.hash[:8]}, "
+                f"args_hash={reason['call_args_hash'][:8]} --> {job.args_hash[:8]})."
+            )
+        if kind == "new_call":
+            return f"New task '{task.fullname}()' is called with new arguments ({hashes})."
+        return f"Cannot determine reason for cache miss of '{task.fullname}()' ({hashes})."
+
     def _ultimate_lookup(self, job: Job) -> CacheHit | None:
         task_registry = self.task_registry
         context_hash = job.context_hash

@@ -1,7 +1,9 @@
-"""Building a scheduler's parts from a Config: backend, executors, limits."""
+"""Building a scheduler's parts from a Config: backend, executors, a run's context."""
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -64,6 +66,32 @@ def build_executors(config: Config | dict | None, scheduler: Scheduler) -> dict[
             "process", scheduler=scheduler, config={"mode": "process"}
         )
     return executors
+
+
+def run_context(config: Any, context: dict | None) -> dict:
+    """A run's context: ``[scheduler] context_file``, then ``context`` (JSON), then the
+    ``context`` given to ``run``, each merged over the one before."""
+    from redun.context_values import merge_dicts
+
+    section = _section(config, "scheduler")
+    layers: list[dict] = []
+    if section.get("context_file"):
+        # Relative to the directory of the redun.ini that names it, as upstream.
+        path = os.path.join(
+            getattr(config, "config_dir", None) or os.getcwd(),
+            os.path.expanduser(section["context_file"]),
+        )
+        try:
+            with open(path) as handle:
+                layers.append(json.load(handle))
+        except (OSError, ValueError) as error:
+            raise ConfigError(f"cannot read context_file '{path}': {error}") from error
+    if section.get("context"):
+        try:
+            layers.append(json.loads(section["context"]))
+        except ValueError as error:
+            raise ConfigError(f"invalid JSON in [scheduler] context: {error}") from error
+    return merge_dicts([*layers, context or {}])
 
 
 def setup_scheduler(config: Config, setup_args: Sequence[str] = ()) -> Scheduler:

@@ -33,9 +33,9 @@ def dryrun_state(scheduler: Scheduler) -> DryRunState:
         if counts["CACHED"]:
             reused[task_name] = counts["CACHED"]
     started = {id(job.expr) for job in would_run}
-    started.update(id(job.expr) for job in scheduler._cse.values())
+    started.update(id(job.expr) for job in scheduler.jobs.unique_jobs.values())
     waiting: Counter = Counter()
-    for expr, promise in scheduler._expr_jobs.values():
+    for expr, promise in scheduler.evaluator.task_calls():
         if promise.is_pending and id(expr) not in started:
             waiting[expr.task_name] += 1
     return DryRunState(would_run, reused, waiting)

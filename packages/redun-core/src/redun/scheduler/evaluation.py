@@ -74,15 +74,26 @@ def iter_task_expressions(value: Any) -> list[TaskExpression]:
 
 
 class Evaluator:
-    """Walks nested values; delegates TaskExpressions to ``eval_task_expression``."""
+    """Walks nested values; delegates TaskExpressions to ``eval_task_expression``.
+
+    Each expression object is evaluated once per parent (its ``env_key``), never once
+    per run: a shared object, such as a default argument, may run under parents with
+    different contexts.
+    """
 
     def __init__(self, eval_task_expression: Callable[[TaskExpression, Job | None], Promise]):
         self._eval_task_expression = eval_task_expression
-        # (parent, id(expr)) -> (expr, promise): each expression object once per parent.
+        # (parent, id(expr)) -> (expr, promise), the expression kept alive with its id.
+        self._tasks: dict[tuple[str | None, int], tuple[TaskExpression, Promise]] = {}
         self._simple: dict[tuple[str | None, int], tuple[SimpleExpression, Promise]] = {}
 
     def reset(self) -> None:
+        self._tasks.clear()
         self._simple.clear()
+
+    def task_calls(self) -> list[tuple[TaskExpression, Promise]]:
+        """Every task expression evaluated since ``reset``, with its promise."""
+        return list(self._tasks.values())
 
     def evaluate(self, value: Any, parent_job: Job | None) -> Promise:
         result = self._eval(value, parent_job)
@@ -93,7 +104,13 @@ class Evaluator:
         if value_type in PLAIN_LEAF_TYPES:
             return value
         if isinstance(value, TaskExpression):
-            return self._eval_task_expression(value, parent_job)
+            key = (parent_job.env_key if parent_job is not None else None, id(value))
+            known = self._tasks.get(key)
+            if known is not None:
+                return known[1]
+            promise = self._eval_task_expression(value, parent_job)
+            self._tasks[key] = (value, promise)
+            return promise
         if isinstance(value, SimpleExpression):
             return self._eval_simple(value, parent_job)
         if isinstance(value, ValueExpression):

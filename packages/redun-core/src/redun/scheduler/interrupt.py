@@ -3,7 +3,7 @@ period, record every job that finished and mark the rest interrupted.
 
 A user pressing Ctrl-C expects nothing new to start and nothing finished to be lost (a
 rerun must not repeat a finished job's side effects). So the first SIGINT only sets
-flags, from the signal handler: the scheduler stops dispatching (``_stopping``) and
+flags, from the signal handler: the job runner stops dispatching (``stop_dispatch``) and
 executors see ``Scheduler.is_interrupted`` before starting a job body. The scheduler
 thread then calls each executor's ``interrupt()`` once (drop queued jobs; remote
 executors detach or cancel), keeps recording results for up to ``interrupt_grace``
@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from redun.errors import JobInterrupted
+from redun.scheduler.report import CACHED, DONE
 
 if TYPE_CHECKING:
     from redun.scheduler.job import Execution, Job
@@ -99,7 +100,7 @@ class Interruption:
         # Runs on the scheduler thread between two bytecodes: set flags, never block.
         if not self.requested:
             self.requested = True
-            self.scheduler._stopping = True
+            self.scheduler.jobs.stop_dispatch()
         elif not self.abandoned:
             self.abandoned = True
         else:
@@ -109,17 +110,18 @@ class Interruption:
     def settle(self, execution: Execution) -> NoReturn:
         """Stop the executors, wait out the grace period, record, raise."""
         scheduler = self.scheduler
+        jobs = scheduler.jobs
         self.requested = True
-        scheduler._stopping = True
+        jobs.stop_dispatch()
         for executor in scheduler.executors.values():
             try:
                 executor.interrupt()
             except Exception:
                 scheduler.logger.exception("executor '%s' failed to interrupt", executor.name)
         grace = scheduler.interrupt_grace
-        if scheduler._running and not self.abandoned:
+        if jobs.running and not self.abandoned:
             scheduler.logger.warning(
-                f"Interrupted: waiting up to {grace:g}s for {scheduler._running} running "
+                f"Interrupted: waiting up to {grace:g}s for {jobs.running} running "
                 "job(s) to finish (Ctrl-C again to stop waiting)"
             )
         self._wait(time.monotonic() + grace)
@@ -135,7 +137,7 @@ class Interruption:
         scheduler = self.scheduler
         events = scheduler.events
         while True:
-            waiting = scheduler._running > 0 and not self.abandoned
+            waiting = scheduler.jobs.running > 0 and not self.abandoned
             remaining = deadline - time.monotonic()
             try:
                 if waiting and remaining > 0:
@@ -169,16 +171,17 @@ class Interruption:
             job = stack.pop()
             order.append(job)
             stack.extend(job.child_jobs)
-        finished = sum(1 for job in order if job.status in ("DONE", "CACHED"))
+        finished = sum(1 for job in order if job.status in (DONE, CACHED))
         unsettled = [
             job
             for job in reversed(order)
             if job.result_promise is None or job.result_promise.is_pending
         ]
+        scheduler = self.scheduler
         for job in unsettled:
             # A child's interruption may already have failed its parent: skip those.
             if job.result_promise is None or job.result_promise.is_pending:
-                self.scheduler.recorder.release_start(job)
-                self.scheduler._fail_job(job, JobInterrupted(INTERRUPTED_MESSAGE), None)
+                scheduler.recorder.release_start(job)
+                scheduler.jobs.fail(job, JobInterrupted(INTERRUPTED_MESSAGE))
         interrupted = sum(1 for job in order if isinstance(job.result, JobInterrupted))
         return finished, interrupted

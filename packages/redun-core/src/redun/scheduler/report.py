@@ -135,15 +135,20 @@ def format_status_table(counts: Mapping[str, Mapping[str, int]], when: datetime)
     ]
 
 
-STATUSES = ("PENDING", "RUNNING", "FAILED", "CACHED", "DONE")
+# A job's status, as the status table and ``redun log`` show it.
+PENDING = "PENDING"
+RUNNING = "RUNNING"
+FAILED = "FAILED"
+CACHED = "CACHED"
+DONE = "DONE"
+STATUSES = (PENDING, RUNNING, FAILED, CACHED, DONE)
 
 
 class StatusReport:
     """Per-task counts of job states, printed at the end of a run.
 
-    It is also where a job's status changes: every transition goes through ``move``
-    (named ``add``, ``running``, ``cached``, ...), which sets ``job.status`` and moves
-    the job's count, so the table and the jobs never disagree.
+    The job runner's ``set_status`` is the one place a job's status changes; it calls
+    ``move``, so the table and the jobs never disagree.
     """
 
     def __init__(self) -> None:
@@ -151,8 +156,7 @@ class StatusReport:
         self._state: dict[str, str] = {}
 
     def move(self, job: Job, status: str) -> None:
-        """Set ``job``'s status and count it there (and no longer under the previous)."""
-        job.status = status
+        """Count ``job`` under ``status`` (and no longer under its previous one)."""
         counts = self.counts[job.task_name]
         previous = self._state.get(job.id)
         if previous == status:
@@ -161,25 +165,6 @@ class StatusReport:
             counts[previous] -= 1
         counts[status] += 1
         self._state[job.id] = status
-
-    def add(self, job: Job) -> None:
-        self.move(job, "PENDING")
-
-    def running(self, job: Job) -> None:
-        self.move(job, "RUNNING")
-
-    def cached(self, job: Job) -> None:
-        self.move(job, "CACHED")
-
-    def dryrun(self, job: Job) -> None:
-        # Upstream counts a job it would have submitted as running.
-        self.move(job, "RUNNING")
-
-    def finished(self, job: Job) -> None:
-        self.move(job, "CACHED" if job.was_cached else "DONE")
-
-    def failed(self, job: Job) -> None:
-        self.move(job, "FAILED")
 
     def rows(self) -> list[tuple[str, list[int]]]:
         total: Counter = Counter()

@@ -8,23 +8,19 @@ the backend's write-behind queue, so the loop never waits on the database per jo
 
 from __future__ import annotations
 
-import gc
 import logging
-import os
 import queue
 import shlex
-import sys
 import time
-from collections import deque
 from typing import Any
 
-from redun.current import get_current_scheduler, set_current_scheduler
 from redun.expression import SchedulerExpression, TaskExpression, quote
 from redun.log_output import ensure_log_output, flush_log_output
 from redun.promise import Promise
 from redun.scheduler.caching import CacheChecker
 from redun.scheduler.errors import DryRunResult, ErrorValue
 from redun.scheduler.evaluation import Evaluator, iter_task_expressions
+from redun.scheduler.event_loop import EventLoop
 from redun.scheduler.failure_log import failure_lines
 from redun.scheduler.interrupt import ExecutionInterrupted, Interruption, interrupt_grace
 from redun.scheduler.job import Execution, Job
@@ -36,17 +32,11 @@ from redun.scheduler.recording import Recorder, utcnow
 from redun.scheduler.report import StatusReport
 from redun.scheduler.report import trim as _trim
 from redun.scheduler.root import needs_root_task, root_task
+from redun.scheduler.run_scope import run_scope
 from redun.task import get_task_registry
 from redun.value import get_type_registry
 
 logger = logging.getLogger("redun")
-
-# Allocations between young-generation collections while a run is in progress.
-GC_THRESHOLD = 10_000
-# Jobs started within one another's argument evaluation before starts are queued.
-NESTED_STARTS = 50
-# Provenance rows gathered while draining events before they go to the writer mid-wave.
-HANDOFF_ROWS = 4000
 
 
 def _as_config(config: Any) -> Any:
@@ -57,12 +47,17 @@ def _as_config(config: Any) -> Any:
     return config
 
 
-class Scheduler(JobRunner):
+class Scheduler:
     """Evaluates expressions into values, with caching and provenance.
 
     Parameters mirror upstream redun's: ``config`` (a Config or a dict of sections),
     ``backend`` (defaults to the ``[backend]`` section, else in-memory SQLite),
     ``executor`` (replaces the default executor), ``job_status_interval``.
+
+    The scheduler wires its parts together and is what executors call back: the
+    ``evaluator`` reduces values, the job runner (``jobs``) takes each job from call to
+    result, the ``cache`` checker and ``recorder`` talk to the backend, and one
+    :class:`EventLoop` per run processes the ``events`` executors queue.
     """
 
     def __init__(
@@ -82,7 +77,6 @@ class Scheduler(JobRunner):
             # A workflow run as a script sees redun's [redun] lines, as upstream's does.
             ensure_log_output()
         self.logger = logger or globals()["logger"]
-        self._job_line = self.logger.info
         self.use_task_traceback = use_task_traceback
         self.migrate = migrate
         self.task_registry = get_task_registry()
@@ -99,15 +93,23 @@ class Scheduler(JobRunner):
         self.job_status_interval = interval
         # Seconds running jobs may finish after Ctrl-C ([scheduler] interrupt_grace).
         self.interrupt_grace = interrupt_grace(self.config)
-        self.interruption = Interruption(self)
         self.limits = Limits(self.config.get("limits", {}) or {})
         self.recorder = Recorder(self.backend, self.type_registry)
         self.cache = CacheChecker(self.backend, self.type_registry, self.task_registry)
         self.evaluator = Evaluator(self._eval_task_expression)
         self.events: queue.SimpleQueue = queue.SimpleQueue()
-        self.execution: Execution | None = None
-        self.report = StatusReport()
-        self.context: dict = {}
+        self.jobs = JobRunner(
+            evaluator=self.evaluator,
+            cache=self.cache,
+            recorder=self.recorder,
+            limits=self.limits,
+            backend=self.backend,
+            type_registry=self.type_registry,
+            executors=self.executors,
+            defer=self.events.put,
+            logger=self.logger,
+        )
+        self.interruption = Interruption(self)
         # Let independent branches run to completion after a failure (--keep-going).
         self.keep_going = False
         # None: a live status table when stderr is a terminal.
@@ -125,26 +127,46 @@ class Scheduler(JobRunner):
             self._backend_loaded = True
 
     def _reset_execution_state(self) -> None:
-        self._start_depth = 0
-        self._deferred_starts: deque[Job] = deque()
-        self._expr_jobs: dict[tuple[str | None, int], tuple[TaskExpression, Promise]] = {}
         # fork_thread evaluations by expression hash.
         self.threads: dict[str, Promise] = {}
-        self._cse: dict[tuple[str, str | None], Job] = {}
-        self._running = 0
-        self._dryrun = False
-        # Jobs a dry run would have submitted, in order (what `redun run --dryrun` plans).
-        self.dryrun_jobs: list[Job] = []
-        self._use_cache = True
-        self._failed: list[Job] = []
         # What ended the workflow itself (a task's error, an incomplete dry run), as
         # opposed to an interruption or a failure of redun.
         self._workflow_error: BaseException | None = None
-        self._stopping = False
         self.interruption.reset()
         self.evaluator.reset()
         self.cache.reset()
-        self.report = StatusReport()
+        self.jobs.reset()
+
+    # -- the current run, as the job runner holds it ----------------------------------------
+    @property
+    def execution(self) -> Execution | None:
+        """The current (or last) execution."""
+        return self.jobs.execution
+
+    @property
+    def context(self) -> dict:
+        """The current run's context (``redun.ini``'s, then ``run(context=)``)."""
+        return self.jobs.context
+
+    @property
+    def dryrun(self) -> bool:
+        """Whether the current run is a dry run."""
+        return self.jobs.dryrun
+
+    @property
+    def use_cache(self) -> bool:
+        """Whether the current run may take results from the backend's cache."""
+        return self.jobs.use_cache
+
+    @property
+    def report(self) -> StatusReport:
+        """The current (or last) run's job status table."""
+        return self.jobs.report
+
+    @property
+    def dryrun_jobs(self) -> list[Job]:
+        """Jobs a dry run would have submitted, in order."""
+        return self.jobs.dryrun_jobs
 
     @property
     def is_interrupted(self) -> bool:
@@ -165,42 +187,31 @@ class Scheduler(JobRunner):
         _parent_job_id: str | None = None,
     ) -> Any:
         """Evaluate ``expr`` to a concrete value; re-raise a task's original exception."""
+        from redun.scheduler.config import run_context
+
         self.load()
         self._reset_execution_state()
-        self._dryrun = dryrun
-        self._use_cache = cache
-        self.context = self._base_context(context)
+        run_ctx = run_context(self.config, context)
         argv = exec_argv or ["scheduler.run", _trim(repr(expr))]
         if needs_root_task(expr):
             expr = root_task(quote(expr))
         execution = Execution(execution_id)
         # Extending another execution (subrun): our root hangs under that job.
         execution.parent_job_id = _parent_job_id
-        self.execution = execution
+        self.jobs.begin(execution, run_ctx, dryrun, cache, job_line_writer(self.logger))
         start = time.time()
         command = " ".join(shlex.quote(arg) for arg in argv[1:])
         self.logger.info(f"Start Execution {execution.id}:  redun {command}")
-        self._job_line = job_line_writer(self.logger)
-        previous = get_current_scheduler(required=False)
-        set_current_scheduler(self)
-        old_limit = sys.getrecursionlimit()
-        sys.setrecursionlimit(max(old_limit, 100_000))
-        old_gc = gc.get_threshold()
-        # A run allocates jobs, expressions and rows by the thousand and keeps most of
-        # them alive: collecting every 700 allocations cost ~3% of a large cached rerun.
-        gc.set_threshold(max(old_gc[0], GC_THRESHOLD), *old_gc[1:])
         outcome: BaseException | None = None
         try:
-            for executor in self.executors.values():
-                executor.start()
-            result = self._run_loop(expr, execution, argv, tags)
+            with run_scope(self):
+                for executor in self.executors.values():
+                    executor.start()
+                result = self._run_loop(expr, execution, argv, tags)
         except BaseException as error:
             outcome = error
             raise
         finally:
-            gc.set_threshold(*old_gc)
-            sys.setrecursionlimit(old_limit)
-            set_current_scheduler(previous)
             self._stop_executors()
             self.recorder.flush_pending(final=True)
             self.backend.flush()
@@ -219,33 +230,6 @@ class Scheduler(JobRunner):
             flush_log_output()
         return result
 
-    def _base_context(self, context: dict | None) -> dict:
-        """Context from redun.ini (``context`` / ``context_file``), then ``run(context=)``."""
-        import json
-
-        from redun.context_values import merge_dicts
-        from redun.errors import ConfigError
-
-        section = dict(self.config.get("scheduler", {}) or {})
-        layers: list[dict] = []
-        if section.get("context_file"):
-            # Relative to the directory of the redun.ini that names it, as upstream.
-            path = os.path.join(
-                getattr(self.config, "config_dir", None) or os.getcwd(),
-                os.path.expanduser(section["context_file"]),
-            )
-            try:
-                with open(path) as handle:
-                    layers.append(json.load(handle))
-            except (OSError, ValueError) as error:
-                raise ConfigError(f"cannot read context_file '{path}': {error}") from error
-        if section.get("context"):
-            try:
-                layers.append(json.loads(section["context"]))
-            except ValueError as error:
-                raise ConfigError(f"invalid JSON in [scheduler] context: {error}") from error
-        return merge_dicts([*layers, context or {}])
-
     def _run_loop(
         self, expr: TaskExpression, execution: Execution, argv: list[str], tags: Any
     ) -> Any:
@@ -257,15 +241,15 @@ class Scheduler(JobRunner):
         root = execution.job
         if root is not None and execution.parent_job_id is None:
             self.recorder.tags("Execution", execution.id, self._execution_tags(root, tags))
-        last_heartbeat = time.time()
         live = LiveStatus(self.report, enabled=self._live_display)
+        loop = EventLoop(
+            self.events, self.jobs, self.recorder, self.interruption, execution, live, recorded
+        )
         live.start()
         try:
             with self.interruption.catching_sigint():
                 try:
-                    return self._loop(
-                        promise, execution, live, last_heartbeat if recorded else None
-                    )
+                    return self._reduce(promise, loop)
                 except ExecutionInterrupted:
                     raise
                 except KeyboardInterrupt:
@@ -284,80 +268,26 @@ class Scheduler(JobRunner):
         options = {**task.get_task_options(), **expr._options}
         return options.get("prov") is not False
 
-    def _loop(
-        self, promise: Promise, execution: Execution, live: Any, last_heartbeat: float | None
-    ) -> Any:
-        interruption = self.interruption
-        while promise.is_pending:
-            live.tick()
-            self._drain_events()
-            if interruption.requested:
-                interruption.settle(execution)
-            if not promise.is_pending:
-                break
-            if self.cache.has_pending():
-                self._check_cache()
-                continue
-            if self._running == 0 and not self.limits.waiting and self.events.empty():
-                if self._dryrun:
-                    break
-                raise RuntimeError("scheduler stalled: no job is running and nothing is queued")
-            try:
-                event = self.events.get(timeout=1.0)
-            except queue.Empty:
-                continue
-            event()
-            if last_heartbeat is not None and time.time() - last_heartbeat > 10:
-                self.recorder.heartbeat(execution.id)
-                last_heartbeat = time.time()
+    def _reduce(self, promise: Promise, loop: EventLoop) -> Any:
+        """Pump events until the root promise settles; its value, or why it has none."""
+        loop.pump(lambda: not promise.is_pending)
         if promise.is_pending:
+            if not self.jobs.dryrun:
+                raise RuntimeError("scheduler stalled: no job is running and nothing is queued")
             self._workflow_error = DryRunResult(
                 "dry run stopped: some jobs are not cached and would have to run"
             )
             raise self._workflow_error
         if promise.is_rejected:
-            self._settle_after_failure()
-            if interruption.requested:
-                interruption.settle(execution)
+            # Let running jobs finish and be recorded (so a rerun finds them cached).
+            # With keep_going, independent branches also keep starting new jobs until
+            # nothing is left to run; otherwise nothing new is dispatched.
+            if not self.keep_going:
+                self.jobs.stop_dispatch()
+            loop.pump(lambda: False)
             self._workflow_error = promise.error
             raise self._workflow_error
         return promise.value
-
-    def _settle_after_failure(self) -> None:
-        """After the workflow failed: let running jobs finish and be recorded (so a rerun
-        finds them cached). With ``keep_going``, independent branches also keep starting
-        new jobs until nothing is left to run; otherwise nothing new is dispatched."""
-        if not self.keep_going:
-            self._stopping = True
-        while not self.interruption.requested:
-            self._drain_events()
-            if self.cache.has_pending():
-                self._check_cache()
-                continue
-            if self._running == 0 and self.events.empty():
-                return
-            try:
-                event = self.events.get(timeout=1.0)
-            except queue.Empty:
-                continue
-            event()
-
-    def _drain_events(self) -> None:
-        get = self.events.get_nowait
-        recorder = self.recorder
-        while True:
-            if recorder.pending_rows >= HANDOFF_ROWS:
-                # Results arriving faster than we drain them: hand rows over as we go so
-                # the writer commits alongside (SQLite runs without the GIL) instead of
-                # taking the whole run's rows after the last job.
-                recorder.flush_pending()
-            try:
-                event = get()
-            except queue.Empty:
-                # A wave is done: its provenance rows go to the writer in one handoff.
-                self.recorder.flush_pending()
-                return
-            event()
 
     def _stop_executors(self) -> None:
         for executor in self.executors.values():
@@ -412,7 +342,7 @@ class Scheduler(JobRunner):
     # -- cache access for scheduler tasks ---------------------------------------------------
     def check_eval_cache(self, eval_hash: str) -> tuple[bool, Any]:
         """A valid single-reduction cache entry for ``eval_hash``, if reads are allowed."""
-        if not self._use_cache:
+        if not self.jobs.use_cache:
             return False, None
         value_hash = self.backend.get_evaluations([eval_hash]).get(eval_hash)
         row = self.backend.get_values([value_hash]).get(value_hash) if value_hash else None
@@ -446,9 +376,10 @@ class Scheduler(JobRunner):
 
         ``job_tags`` (upstream's argument) are recorded on the job.
         """
+        jobs = self.jobs
         if job_tags:
-            self.events.put(lambda: self._tag_job(job, job_tags))
-        self.events.put(lambda: self._on_job_done(job, result))
+            self.events.put(lambda: jobs.tag(job, job_tags))
+        self.events.put(lambda: jobs.on_done(job, result))
 
     def reject_job(
         self, job: Job | None, error: Any, error_traceback: Any = None, job_tags: Any = ()
@@ -459,62 +390,23 @@ class Scheduler(JobRunner):
         if job is None:
             self.events.put(lambda: (_ for _ in ()).throw(error))
             return
+        jobs = self.jobs
         if job_tags:
-            self.events.put(lambda: self._tag_job(job, job_tags))
-        self.events.put(lambda: self._on_job_failed(job, error, error_traceback))
-
-    def _tag_job(self, job: Job, job_tags: Any) -> None:
-        if job.options.get("prov") is not False:
-            self.recorder.tags("Job", job.id, list(job_tags))
+            self.events.put(lambda: jobs.tag(job, job_tags))
+        self.events.put(lambda: jobs.on_failed(job, error, error_traceback))
 
     # -- task expressions -------------------------------------------------------------------
     def _eval_task_expression(self, expr: TaskExpression, parent_job: Job | None) -> Promise:
-        # Each expression object once per parent (a shared object, such as a default
-        # argument, may run under parents with different contexts).
-        key = (parent_job.env_key if parent_job is not None else None, id(expr))
-        known = self._expr_jobs.get(key)
-        if known is not None:
-            return known[1]
+        """The evaluator's first sight of a task call under ``parent_job``: a job for a
+        task, the call itself for a scheduler task."""
         task = self.task_registry.get(expr.task_name)
         if task is None:
-            promise = Promise.rejected(
+            return Promise.rejected(
                 NameError(f"task '{expr.task_name}' is not registered (was its module imported?)")
             )
-        elif isinstance(expr, SchedulerExpression):
-            promise = self._eval_scheduler_task(task, expr, parent_job)
-        else:
-            root = parent_job is None and self.execution is not None and self.execution.job is None
-            job_id = self.execution.root_job_id if root else None
-            job = Job(task, expr, id=job_id, parent_job=parent_job, execution=self.execution)
-            if root:
-                self.execution.job = job
-            promise = job.result_promise = Promise()
-            self._expr_jobs[key] = (expr, promise)
-            self._start_nested(job)
-            return promise
-        self._expr_jobs[key] = (expr, promise)
-        return promise
-
-    def _start_nested(self, job: Job) -> None:
-        """Start a job found while evaluating another's arguments. Past NESTED_STARTS
-        levels, starts wait in a queue the outermost one drains: a chain of n calls
-        (``x = inc(x)`` in a loop) unfolds in a loop, not n levels of recursion."""
-        if self._start_depth >= NESTED_STARTS:
-            self._deferred_starts.append(job)
-            return
-        self._start_depth += 1
-        try:
-            self._start_job(job)
-        finally:
-            self._start_depth -= 1
-        if self._start_depth == 0:
-            deferred = self._deferred_starts
-            while deferred:
-                self._start_depth = 1
-                try:
-                    self._start_job(deferred.popleft())
-                finally:
-                    self._start_depth = 0
+        if isinstance(expr, SchedulerExpression):
+            return self._eval_scheduler_task(task, expr, parent_job)
+        return self.jobs.call(task, expr, parent_job)
 
     def _eval_scheduler_task(
         self, task: Any, expr: SchedulerExpression, parent_job: Job | None
@@ -527,7 +419,7 @@ class Scheduler(JobRunner):
 
     # -- failure reporting ----------------------------------------------------------------
     def _log_failure(self, error: BaseException) -> None:
-        for line in failure_lines(self._failed, error):
+        for line in failure_lines(self.jobs.failed_jobs, error):
             self.logger.error(line)
 
     def _execution_tags(self, root: Job, tags: Any) -> list[tuple[str, Any]]:

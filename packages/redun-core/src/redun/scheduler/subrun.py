@@ -102,8 +102,8 @@ def subrun(
     run_config = {
         "config_dir": config_dir,
         "new_execution": new_execution,
-        "dryrun": scheduler._dryrun,
-        "cache": scheduler._use_cache,
+        "dryrun": scheduler.dryrun,
+        "cache": scheduler.use_cache,
         "context": parent_job._context if parent_job is not None else scheduler.context,
     }
     child = subrun_root_task.options(executor=executor, **task_options)(

@@ -368,8 +368,9 @@ class Scheduler:
         """Record ``tags`` on ``job`` while it runs (any thread): an executor's way to
         note where the job runs (upstream's callback; AWS Batch's ``aws_batch_job``)."""
         tags = list(tags)
-        if tags and job.options.get("prov") is not False:
-            self.events.put(lambda: self.recorder.tags("Job", job.id, tags))
+        if tags:
+            jobs = self.jobs
+            self.events.put(lambda: jobs.tag(job, tags))
 
     def done_job(self, job: Job, result: Any, job_tags: Any = ()) -> None:
         """An executor's report that ``job`` returned ``result`` (any thread).

@@ -63,6 +63,28 @@ def info_command() -> None:
         click.echo(f"db version: {version} '{version.description}'")
     click.echo(f"CLI requires db versions: {SUPPORTED_RANGE}")
     click.echo(f"CLI compatible with db: {is_compatible(version)}")
+    if version != NULL_VERSION and is_compatible(version):
+        _space(backend)
+
+
+def _space(backend: Any) -> None:
+    """Rows and bytes per table, and the largest values (what `redun gc` could free)."""
+    from redun.backends.db.db_stats import largest_values, table_sizes
+    from redun.cli.gc import format_bytes
+
+    with backend.transaction() as conn:
+        sizes = table_sizes(conn)
+        largest = largest_values(conn)
+    click.echo()
+    click.echo("Tables (rows, size):")
+    for table, rows, size in sizes:
+        shown = format_bytes(size) if size is not None else "?"
+        click.echo(f"  {table:<18} {rows:>10,} {shown:>10}")
+    if largest:
+        click.echo()
+        click.echo("Largest values:")
+        for value_hash, type_name, size in largest:
+            click.echo(f"  {value_hash[:8]}  {format_bytes(size):>10}  {type_name}")
 
 
 @db_command.command("versions")

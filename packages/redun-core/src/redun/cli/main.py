@@ -38,6 +38,7 @@ BUILTIN_COMMANDS: dict[str, str] = {
     "fs": "redun.cli.fs:fs_command",
     "repl": "redun.cli.repl:repl_command",
     "why": "redun.cli.why:why_command",
+    "gc": "redun.cli.gc:gc_command",
 }
 
 

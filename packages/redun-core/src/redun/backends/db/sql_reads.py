@@ -62,9 +62,13 @@ class SqlReader:
         return {value_hash: (type_name, fmt, data) for value_hash, type_name, fmt, data in rows}
 
     def existing_call_nodes(self, call_hashes: Sequence[str]) -> set[str]:
+        """Those of ``call_hashes`` recorded and not hidden by a `redun gc` in progress."""
+        from redun.backends.db.gc_mark import is_hidden
         from redun.backends.db.tables import call_node as table
 
-        return {row[0] for row in self._in((table.c.call_hash,), table.c.call_hash, call_hashes)}
+        columns = (table.c.call_hash, table.c.args_hash)
+        rows = self._in(columns, table.c.call_hash, call_hashes)
+        return {call_hash for call_hash, args_hash in rows if not is_hidden(args_hash)}
 
     def call_nodes(
         self, task_hash: str, args_hash: str

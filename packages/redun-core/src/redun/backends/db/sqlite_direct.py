@@ -125,8 +125,12 @@ class DirectReader:
         return {row[0]: (row[1], row[2], row[3]) for row in self._select(sql, value_hashes)}
 
     def existing_call_nodes(self, call_hashes: Sequence[str]) -> set[str]:
-        sql = "SELECT call_hash FROM call_node WHERE call_hash IN ({marks})"
-        return {row[0] for row in self._select(sql, call_hashes)}
+        """Those of ``call_hashes`` recorded and not hidden by a `redun gc` in progress."""
+        from redun.backends.db.gc_mark import is_hidden
+
+        sql = "SELECT call_hash, args_hash FROM call_node WHERE call_hash IN ({marks})"
+        rows = self._select(sql, call_hashes)
+        return {call_hash for call_hash, args_hash in rows if not is_hidden(args_hash)}
 
     def call_nodes(
         self, task_hash: str, args_hash: str

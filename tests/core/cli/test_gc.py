@@ -277,3 +277,30 @@ def test_a_gc_stopped_between_its_phases_loses_nothing(workdir: Path) -> None:
     # main(x=1)'s cache entry went in the first phase; double(x=1)'s call node is back.
     again = redun_cli("run", "shallow.py", "main", "--x", "1").stderr
     assert "Cached Job" in again and "gcshallow.double(x=1) (eval_hash" in again, again
+
+
+def test_after_gc_the_kept_lineage_still_explains_each_kind_of_change(workdir: Path, redun) -> None:
+    """`redun why` compares a new run with recorded ones: after gc it still can, for a
+    code edit, an argument change, a changed input file and a context change."""
+    assert redun("run", "gcwf.py", "main", "--n", "5").code == 0
+    assert redun("run", "gcwf.py", "main", "--n", "2").code == 0
+    done = redun("gc", "--keep-last", "1", "--active-window", "0s", "--settle", "0")
+    assert done.out.startswith("Deleted 1 execution(s), keeping 1; "), done.err
+
+    def why_text() -> str:
+        result = redun("why", "-")
+        assert result.code == 0, result.err
+        return result.out
+
+    source = (workdir / "gcwf.py").read_text()
+    (workdir / "gcwf.py").write_text(source.replace("return x * factor", "return factor * x"))
+    assert redun("run", "gcwf.py", "main", "--n", "2").code == 0
+    assert "    +    return factor * x" in why_text()
+    assert redun("run", "gcwf.py", "main", "--n", "3").code == 0
+    assert "whydemo.main(n=3): argument 'n' changed: 2 -> 3" in why_text()
+    (workdir / "data.txt").write_text("a\nb\nc\n")
+    assert redun("run", "gcwf.py", "main", "--n", "3").code == 0
+    assert "argument 'path': file changed: data.txt (hash" in why_text()
+    assert redun("run", "--context", "scale.factor=5", "gcwf.py", "main", "--n", "3").code == 0
+    assert "context changed: scale.factor: None -> 5" in why_text()
+    assert dangling(workdir / ".redun" / "redun.db") == dict.fromkeys(DANGLING, 0)

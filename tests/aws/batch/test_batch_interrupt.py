@@ -72,6 +72,8 @@ def test_ctrl_c_with_terminate_terminates_the_runs_jobs(
     run = _start(workdir, config_dir, tmp_path / "never", log)
     output = _interrupt_when_running(run, emulator_env, emulator_bucket, log)
     assert f"Terminating {JOBS} AWS Batch job(s)" in output
+    # The executor let go of every job: nothing is left to wait for, and none is claimed.
+    assert "waiting up to" not in output
 
     array_id, single_id = _batch_jobs(emulator_env, emulator_bucket)
 
@@ -96,6 +98,7 @@ def test_ctrl_c_detaches_by_default_and_a_rerun_reattaches(
         f"{JOBS} AWS Batch job(s) keep running (detached): rerun the same command to "
         "reattach to them, or stop them with 'redun aws kill-jobs' (queue redun-local)."
     ) in output
+    assert "waiting up to" not in output
     array_id, single_id = _batch_jobs(emulator_env, emulator_bucket)
     jobs = _each_job(emulator_env, array_id, single_id)
     assert [job["status"] for job in jobs] == ["RUNNING"] * JOBS

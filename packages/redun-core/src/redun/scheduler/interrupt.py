@@ -118,6 +118,9 @@ class Interruption:
                 executor.interrupt()
             except Exception:
                 scheduler.logger.exception("executor '%s' failed to interrupt", executor.name)
+        # What the executors reported while interrupting (jobs they dropped, detached or
+        # cancelled) counts first, so the message names only jobs still running.
+        self._wait(time.monotonic())
         grace = scheduler.interrupt_grace
         if jobs.running and not self.abandoned:
             scheduler.logger.warning(

@@ -147,3 +147,38 @@ def test_why_errors_are_one_line(workdir: Path, redun) -> None:
     result = redun("why", "nosuchid")
     assert result.code == 2
     assert result.err.strip().startswith("redun: error: no execution, job")
+
+
+FANOUT = """
+from redun import File, task
+
+redun_namespace = "whyfan"
+
+
+@task()
+def count(path: File) -> int:
+    return len(path.read().splitlines())
+
+
+@task()
+def main() -> list:
+    return [count(File(f"sample{i}.txt")) for i in range(5)]
+"""
+
+
+def test_a_changed_file_in_a_fan_out_is_compared_with_the_call_that_read_it(
+    workdir: Path, redun
+) -> None:
+    """Every call of `count` has another file; the one to compare with is the call that
+    read the same path, not the latest sibling."""
+    (workdir / "fan.py").write_text(FANOUT)
+    for i in range(5):
+        (workdir / f"sample{i}.txt").write_text("x\n" * (i + 1))
+    assert redun("run", "fan.py", "main").code == 0
+    (workdir / "sample0.txt").write_text("changed\n")
+    assert redun("run", "fan.py", "main").code == 0
+    reasons = by_task(why(redun, "-"))
+    (changed,) = reasons["whyfan.count"]
+    (entry,) = changed["detail"]["files"]
+    assert entry["path"] == "sample0.txt" and entry["old_hash"] != entry["new_hash"]
+    assert "argument 'path': file changed: sample0.txt (hash" in redun("why", "-").out

@@ -89,3 +89,44 @@ def explain_cache_miss(
     if same_task is not None:
         return {"reason": "new_args", "call_args_hash": same_task[2]}
     return {"reason": "new_call"}
+
+
+def find_call_with_files(
+    conn: Connection, task_hash: str, paths: list[str], before: datetime | None = None
+) -> PreviousCall | None:
+    """The latest recorded call of this code whose arguments hold a file at one of
+    ``paths`` (directly, or inside a list or dict).
+
+    In a fan-out every call of a task has other arguments, so the latest call is a
+    sibling (another sample); the call that read the same file is the one to compare.
+    """
+    from sqlalchemy import select
+
+    from redun.backends.db.tables import Argument, CallNode, File, Subvalue
+
+    node, arg, file, sub = (
+        CallNode.__table__,
+        Argument.__table__,
+        File.__table__,
+        Subvalue.__table__,
+    )
+    if not paths:
+        return None
+    when = [node.c.timestamp < before] if before is not None else []
+    direct = file.c.value_hash == arg.c.value_hash
+    nested = file.c.value_hash.in_(
+        select(sub.c.value_hash).where(sub.c.parent_value_hash == arg.c.value_hash)
+    )
+    for holds in (direct, nested):
+        query = (
+            select(node.c.call_hash, node.c.task_hash, node.c.args_hash)
+            .join(arg, arg.c.call_hash == node.c.call_hash)
+            .join(file, holds)
+            .where(node.c.task_hash == task_hash, file.c.path.in_(paths[:500]), *when)
+            .order_by(node.c.timestamp.desc())
+            .limit(1)
+        )
+        row = conn.execute(query).first()
+        if row is not None:
+            return PreviousCall("new_args", row[0], row[1], row[2])
+    return None

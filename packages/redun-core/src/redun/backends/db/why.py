@@ -221,11 +221,14 @@ def explain_call(
     ``inspect`` looks inside recorded values (files, tasks); see ``call_facts.Inspect``.
     """
     from redun.backends.db.call_facts import recorded_call
-    from redun.backends.db.explain import find_previous_call
+    from redun.backends.db.explain import find_call_with_files, find_previous_call
 
     previous = find_previous_call(
         conn, new.name, new.namespace, new.task_hash, new.args_hash, before
     )
+    if previous is not None and previous.kind == "new_args":
+        paths = sorted({path for arg in new.args.values() for path in arg.files})
+        previous = find_call_with_files(conn, new.task_hash, paths, before) or previous
     if previous is None:
         return compare_calls(None, new), None
     old = recorded_call(conn, previous.call_hash, inspect)

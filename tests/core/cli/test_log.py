@@ -324,14 +324,13 @@ def test_execution_status_table_counts_cached_done_and_failed(tmp_path):
     shown = run(config_dir, "log", "-")
     table = {line.split()[1]: line.split()[2:] for line in shown.splitlines() if "| mixed." in line}
     # PENDING RUNNING FAILED CACHED DONE TOTAL
-    # ok(2) is called twice (in the list and for check): two cached jobs, as upstream.
-    assert table["mixed.ok"] == ["0", "0", "0", "4", "0", "4"]
+    # ok(2) is called twice (in the list and for check): one job, as upstream.
+    assert table["mixed.ok"] == ["0", "0", "0", "3", "0", "3"]
     assert table["mixed.check"] == ["0", "0", "1", "0", "0", "1"]
-    assert "Jobs: 6 (DONE: 0, CACHED: 4, FAILED: 2)" in shown
+    assert "Jobs: 5 (DONE: 0, CACHED: 3, FAILED: 2)" in shown
     tree = shown.split("-" * 80)[1].splitlines()[1:]
     assert [line.split("  ")[-1].split("(")[0].strip() for line in tree] == [
         "mixed.main",
-        "mixed.ok",
         "mixed.ok",
         "mixed.ok",
         "mixed.ok",
@@ -345,13 +344,13 @@ def test_a_big_execution_prints_compute_saved_after_its_tree(tmp_path, monkeypat
 
     config_dir = _mixed_execution(tmp_path)
     small = run(config_dir, "log", "-")
-    assert small.split("-" * 80)[0].rstrip().splitlines()[-1].startswith("Cache: reused 4 jobs")
-    monkeypatch.setattr(log_module, "BIG_EXECUTION", 5)
+    assert small.split("-" * 80)[0].rstrip().splitlines()[-1].startswith("Cache: reused 3 jobs")
+    monkeypatch.setattr(log_module, "BIG_EXECUTION", 4)
     big = run(config_dir, "log", "-")
     head, tree, tail = big.split("-" * 80)
     assert "Cache: compute saved is shown after the job tree" in head
-    assert tail.strip().startswith("Cache: reused 4 jobs")
-    assert len(tree.strip().splitlines()) == 6
+    assert tail.strip().startswith("Cache: reused 3 jobs")
+    assert len(tree.strip().splitlines()) == 5
 
 
 def test_pager_feed_streams_lines_and_raises_early_errors():

@@ -73,7 +73,29 @@ def test_cse_runs_an_in_flight_job_once(make_scheduler, calls):
 
 
 def test_cache_scope_none_disables_cse(make_scheduler, calls):
+    @task()
+    def one() -> int:
+        return 1
+
     @task(cache_scope="NONE")
+    def noisy(x: int):
+        calls.hit("noisy")
+        return x
+
+    @task()
+    def main():
+        # Two calls with equal arguments from different expressions: no CSE.
+        return [noisy(1), noisy(one())]
+
+    assert make_scheduler().run(main()) == [1, 1]
+    assert calls["noisy"] == 2
+
+
+def test_equal_expressions_share_one_job_whatever_the_cache_settings(make_scheduler, calls):
+    """As upstream redun: equal task expressions under one parent are evaluated once
+    (one job), even with caching and CSE off."""
+
+    @task(cache_scope="NONE", cache=False)
     def noisy(x: int):
         calls.hit("noisy")
         return x
@@ -82,8 +104,13 @@ def test_cache_scope_none_disables_cse(make_scheduler, calls):
     def main():
         return [noisy(1), noisy(1)]
 
-    assert make_scheduler().run(main()) == [1, 1]
-    assert calls["noisy"] == 2
+    scheduler = make_scheduler()
+    assert scheduler.run(main()) == [1, 1]
+    assert calls["noisy"] == 1
+    from redun.backends.db import Job as JobDb
+
+    jobs = scheduler.backend.session.query(JobDb).filter(JobDb.task_hash == noisy.hash).all()
+    assert [job.cached for job in jobs] == [False]
 
 
 def test_cache_false_reruns_every_execution_but_still_writes(make_scheduler, calls):

@@ -137,8 +137,14 @@ def test_a_call_may_still_narrow_below_max_cache_scope(make_scheduler, calls):
         return x
 
     @task()
+    def one() -> int:
+        return 1
+
+    @task()
     def twice():
-        return [command.options(cache_scope=CacheScope.NONE)(1) for _ in range(2)]
+        # Equal arguments from two different expressions (equal expressions share a job).
+        narrowed = command.options(cache_scope=CacheScope.NONE)
+        return [narrowed(1), narrowed(one())]
 
     assert make_scheduler().run(twice()) == [1, 1]
     assert calls["command"] == 2

@@ -140,6 +140,9 @@ class TaskExpression(ApplyExpression[Result]):
 
     def _calc_hash(self) -> str:
         args_hash = hash_arguments(get_type_registry(), self.args, self.kwargs)
+        # Kept for the job of this call: when its arguments are these very objects, its
+        # args hash is this one (see scheduler.job_setup.hash_job).
+        self.__dict__["_args_hash"] = args_hash
         options_hash = (
             hash_bytes(pickle_dumps(self._options)) if self._options else _NO_OPTIONS_HASH
         )

@@ -10,13 +10,14 @@ from redun.promise import Promise
 from redun.scheduler.config import get_backend_from_config, setup_scheduler
 from redun.scheduler.control import apply_tags, catch, catch_all, cond, get_context, throw
 from redun.scheduler.errors import DryRunResult, ErrorValue, Frame, Traceback
-from redun.scheduler.job import Execution, Job
+from redun.scheduler.job import Execution, Job, JobEnv
 from redun.scheduler.job_info import JobInfo
 from redun.scheduler.root import root_task
 from redun.scheduler.scheduler import Scheduler
 from redun.scheduler.subrun import subrun
 from redun.scheduler.threads import Thread, fork_thread, join_thread
 from redun.task import Task, scheduler_task
+from redun.task.options import CacheCheckValid, CacheResult, CacheScope
 
 
 def run(
@@ -45,7 +46,11 @@ def run(
 
 
 __all__ = [
+    "CacheCheckValid",
+    "CacheResult",
+    "CacheScope",
     "Config",
+    "JobEnv",
     "Task",
     "apply_tags",
     "catch",

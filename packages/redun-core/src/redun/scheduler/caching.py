@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from redun.expression import Expression
 from redun.hashing import hash_call_node
 from redun.scheduler.evaluation import contains_expression
 from redun.scheduler.report import trim
@@ -117,6 +118,12 @@ class CacheChecker:
                     value = decoded[value_hash]
                 else:
                     value = decoded[value_hash] = registry.deserialize(type_name, data)
+                    if isinstance(value, Expression):
+                        # A recorded expression's value hash is its hash: never re-pickle
+                        # a fan-out's thousands of calls to find it again.
+                        value.__dict__.setdefault("_hash", None)
+                        if value.__dict__["_hash"] is None:
+                            value.__dict__["_hash"] = value_hash
                 valid = _is_valid(registry, value)
             except Exception:
                 valid = False

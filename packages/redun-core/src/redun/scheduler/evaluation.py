@@ -73,6 +73,38 @@ def iter_task_expressions(value: Any) -> list[TaskExpression]:
     return found
 
 
+# Argument types whose equal values (of the same type) always hash alike: a call with
+# only these is told apart by its values, without hashing (floats are left out: 0.0 and
+# -0.0 are equal but hash differently).
+_EXACT_TYPES = frozenset({int, str, bytes, bool, type(None)})
+
+
+def _call_key(expr: TaskExpression) -> Any:
+    """What makes two task expressions the same call: their hash, or, for a call of
+    plain values and no options, the values themselves (hashing every call of a big
+    fan-out only to find it has no twin cost ~10% of a cached rerun)."""
+    fields = expr.__dict__  # never getattr: a missing attribute is a lazy expression
+    args, kwargs = fields.get("args"), fields.get("kwargs")
+    if (
+        type(args) is tuple
+        and type(kwargs) is dict
+        and not fields.get("_options")
+        and not fields.get("_export_options")
+        and all(type(arg) in _EXACT_TYPES for arg in args)
+        and all(type(arg) in _EXACT_TYPES for arg in kwargs.values())
+    ):
+        return (
+            expr.task_name,
+            tuple((type(arg), arg) for arg in args),
+            tuple(sorted((key, type(arg), arg) for key, arg in kwargs.items())),
+        )
+    try:
+        return expr.get_hash()
+    except Exception:
+        # Arguments that cannot be hashed: the job itself reports that error.
+        return id(expr)
+
+
 class Evaluator:
     """Walks nested values; delegates TaskExpressions to ``eval_task_expression``.
 
@@ -84,7 +116,7 @@ class Evaluator:
     def __init__(self, eval_task_expression: Callable[[TaskExpression, Job | None], Promise]):
         self._eval_task_expression = eval_task_expression
         # (parent, id(expr)) -> (expr, promise), the expression kept alive with its id.
-        self._tasks: dict[tuple[str | None, int], tuple[TaskExpression, Promise]] = {}
+        self._tasks: dict[tuple[str | None, Any], tuple[TaskExpression, Promise]] = {}
         self._simple: dict[tuple[str | None, int], tuple[SimpleExpression, Promise]] = {}
 
     def reset(self) -> None:
@@ -99,18 +131,33 @@ class Evaluator:
         result = self._eval(value, parent_job)
         return result if isinstance(result, Promise) else Promise.resolved(result)
 
+    def _eval_task_call(self, value: TaskExpression, parent_job: Job | None) -> Any:
+        """One evaluation per distinct call under a parent, as upstream redun: two equal
+        expressions (same task, arguments and options; e.g. ``[add(1, 2), add(1, 2)]``)
+        share one job, and the second learns the first's call hash when it is done."""
+        env = parent_job.env_key if parent_job is not None else None
+        key = (env, _call_key(value))
+        known = self._tasks.get(key)
+        if known is not None:
+            first, promise = known
+            if first is value:
+                return promise
+
+            def share_call_hash(result: Any) -> Any:
+                value.call_hash = first.call_hash
+                return result
+
+            return promise.then(share_call_hash)
+        promise = self._eval_task_expression(value, parent_job)
+        self._tasks[key] = (value, promise)
+        return promise
+
     def _eval(self, value: Any, parent_job: Job | None) -> Any:
         value_type = type(value)
         if value_type in PLAIN_LEAF_TYPES:
             return value
         if isinstance(value, TaskExpression):
-            key = (parent_job.env_key if parent_job is not None else None, id(value))
-            known = self._tasks.get(key)
-            if known is not None:
-                return known[1]
-            promise = self._eval_task_expression(value, parent_job)
-            self._tasks[key] = (value, promise)
-            return promise
+            return self._eval_task_call(value, parent_job)
         if isinstance(value, SimpleExpression):
             return self._eval_simple(value, parent_job)
         if isinstance(value, ValueExpression):

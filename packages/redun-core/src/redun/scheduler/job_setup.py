@@ -123,6 +123,26 @@ class JobSetup:
         )
 
 
+def _same_arguments_hash(expr: Any, args: tuple, kwargs: dict) -> str | None:
+    """The args hash the call's expression already computed (it is evaluated once per
+    distinct call, by hash), when the job's arguments are the very objects it hashed:
+    plain values, no defaults filled in, nothing preprocessed."""
+    fields = expr.__dict__  # never getattr: a missing attribute is a lazy expression
+    known = fields.get("_args_hash")
+    if known is None:
+        return None
+    expr_args, expr_kwargs = fields.get("args"), fields.get("kwargs")
+    if len(args) != len(expr_args) or len(kwargs) != len(expr_kwargs):
+        return None
+    for mine, theirs in zip(args, expr_args):
+        if mine is not theirs:
+            return None
+    for key, value in kwargs.items():
+        if key not in expr_kwargs or expr_kwargs[key] is not value:
+            return None
+    return known
+
+
 def hash_job(registry: TypeRegistry, job: Job, args: tuple, kwargs: dict) -> Exception | None:
     """Preprocess ``job``'s concrete arguments and hash them into its args, eval and
     context hashes, leaving the arguments on the job.
@@ -142,7 +162,9 @@ def hash_job(registry: TypeRegistry, job: Job, args: tuple, kwargs: dict) -> Exc
                 for k, v in kwargs.items()
                 if not (config_args and k in config_args) and not isinstance(v, JobInfo)
             }
-        job.args_hash = hash_arguments(registry, args, hash_kwargs)
+        job.args_hash = _same_arguments_hash(job.expr, args, hash_kwargs) or hash_arguments(
+            registry, args, hash_kwargs
+        )
     except Exception as error:
         job.args, job.kwargs = args, kwargs
         return error

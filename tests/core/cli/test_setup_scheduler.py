@@ -106,3 +106,15 @@ def test_context_file_is_relative_to_the_config_dir(tmp_path: Path, monkeypatch,
         sys.modules.pop("ctx", None)
     assert result.code == 0, result.err
     assert result.out.strip() == "7"
+
+
+def test_context_and_context_file_together_are_refused(project: Path, redun) -> None:
+    # Either could win; redun.ini must say which one it means.
+    (project / ".redun" / "redun.ini").write_text(
+        '[scheduler]\ncontext_file = context.json\ncontext = {"tool": {"param": 1}}\n'
+    )
+    (project / ".redun" / "context.json").write_text('{"tool": {"param": 2}}')
+    result = redun("run", "workflow.py", "where")
+    assert result.code == 2
+    assert "Both context and context_file specified in config!" in result.err
+    assert "Traceback" not in result.err

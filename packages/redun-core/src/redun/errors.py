@@ -77,6 +77,11 @@ class SchedulerError(RedunError):
     """The scheduler was used incorrectly (for example, no current scheduler)."""
 
 
+class ConflictingContextConfig(ConfigError, SchedulerError):
+    """redun.ini's [scheduler] names both ``context`` and ``context_file``: upstream
+    redun refuses this (raising its SchedulerError), so it is both kinds here."""
+
+
 class NoCurrentScheduler(SchedulerError):
     """``get_current_scheduler()`` was called outside of a running scheduler."""
 

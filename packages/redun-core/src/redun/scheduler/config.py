@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from redun.errors import ConfigError
+from redun.errors import ConfigError, ConflictingContextConfig
 
 if TYPE_CHECKING:
     from redun.backends.base import RedunBackend
@@ -74,6 +74,12 @@ def run_context(config: Any, context: dict | None) -> dict:
     from redun.context_values import merge_dicts
 
     section = _section(config, "scheduler")
+    if section.get("context_file") and section.get("context"):
+        # Which of the two should win is ambiguous: refuse, as upstream redun does.
+        raise ConflictingContextConfig(
+            "Both context and context_file specified in config! "
+            "Keep one of them in [scheduler]."
+        )
     layers: list[dict] = []
     if section.get("context_file"):
         # Relative to the directory of the redun.ini that names it, as upstream.

@@ -77,8 +77,7 @@ def run_context(config: Any, context: dict | None) -> dict:
     if section.get("context_file") and section.get("context"):
         # Which of the two should win is ambiguous: refuse, as upstream redun does.
         raise ConflictingContextConfig(
-            "Both context and context_file specified in config! "
-            "Keep one of them in [scheduler]."
+            "Both context and context_file specified in config! Keep one of them in [scheduler]."
         )
     layers: list[dict] = []
     if section.get("context_file"):

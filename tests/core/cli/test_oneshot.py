@@ -10,6 +10,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from redun.scheduler import Traceback
 
 WORKFLOW = """
 from redun import task
@@ -88,9 +89,11 @@ def test_error_is_pickled_with_its_traceback(script: Path, redun) -> None:
     )
     assert result.code == 1
     assert "redun: error: task shot.explode failed: ValueError: kaboom" in result.err
-    error, lines = read_pickle("err.pkl")
+    # Upstream's format: (error, Traceback), so either engine's scheduler can read it.
+    error, trace = read_pickle("err.pkl")
     assert isinstance(error, ValueError) and str(error) == "kaboom"
-    assert any("raise ValueError(message)" in line for line in lines)
+    assert isinstance(trace, Traceback)
+    assert any(frame.line == "raise ValueError(message)" for frame in trace.frames)
     assert not Path("out.pkl").exists()
 
 

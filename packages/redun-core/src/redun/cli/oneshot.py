@@ -211,13 +211,19 @@ def read_input(path: str, rank: int | None = None) -> tuple[tuple, dict]:
 
 
 def write_error(path: str, error: BaseException, lines: list[str]) -> None:
-    """Pickle ``(error, traceback lines)``; an unpicklable error is recorded by its repr."""
+    """Pickle ``(error, Traceback)`` as upstream's oneshot does, so a job image with either
+    engine installed reports its error to either scheduler; an unpicklable error is recorded
+    by its repr. ``lines`` (the formatted traceback) are kept as the Traceback's logs only
+    when the frames cannot be pickled."""
     from redun.pickling import pickle_dumps
+    from redun.scheduler.errors import Traceback
 
+    trace = Traceback.from_error(error, trim_frames=False)
     try:
-        data = pickle_dumps((error, lines))
+        data = pickle_dumps((error, trace))
     except Exception:
-        data = pickle_dumps((Exception(repr(error)), lines))
+        stand_in = Exception(repr(error))
+        data = pickle_dumps((stand_in, Traceback(stand_in, [], list(lines))))
     with _open(path, "wb") as out:
         out.write(data)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import traceback as tb_module
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -128,7 +129,24 @@ def read_error(paths: JobPaths) -> tuple[BaseException, list[str]] | None:
     if data is None:
         return None
     try:
-        error, lines = pickle.loads(data)
+        error, trace = pickle.loads(data)
     except Exception as exc:  # an error class the scheduler cannot import
         return RuntimeError(f"cannot read the job's error file {paths.error}: {exc}"), []
-    return error, list(lines)
+    return error, _traceback_lines(error, trace)
+
+
+def _traceback_lines(error: BaseException, trace: Any) -> list[str]:
+    """Formatted lines from an error file's traceback: a ``Traceback`` (upstream's and
+    today's format) or the list of lines older releases of this engine wrote."""
+    if isinstance(trace, list):
+        return [str(line) for line in trace]
+    frames = getattr(trace, "frames", None) or []
+    logs = [str(line) for line in getattr(trace, "logs", None) or []]
+    if not frames:
+        return logs
+    return [
+        "Traceback (most recent call last):\n",
+        *tb_module.format_list(frames),
+        *tb_module.format_exception_only(type(error), error),
+        *logs,
+    ]

@@ -286,12 +286,27 @@ def test_missing_required_task_argument(hello: Path, redun, captured) -> None:
     assert captured == []
 
 
-def test_run_option_after_task_gets_a_hint(hello: Path, redun, captured) -> None:
-    result = redun("run", "hello.py", "count", "--n", "1", "--no-cache")
-    assert result.code == 2
-    assert error_line(result).startswith(
-        "redun: error: --no-cache is a `redun run` option: put it before SCRIPT"
+def test_run_options_after_task_apply_as_upstream(hello: Path, redun, captured) -> None:
+    # Upstream takes `redun run` options anywhere on the line.
+    Path("in.pkl").write_bytes(pickle.dumps(((), {"n": 5})))
+    result = redun("run", "hello.py", "count", "-i", "in.pkl", "--scale", "3", "--no-cache")
+    assert result.code == 0, result.err
+    assert captured[0]["kwargs"] == {"n": 5, "scale": 3.0}
+    assert captured[0]["cache"] is False
+
+
+def test_task_flag_named_like_a_run_option_stays_the_tasks(workdir: Path, redun, captured) -> None:
+    (workdir / "notes.py").write_text(
+        "from redun import task\n"
+        "redun_namespace = 'notes'\n"
+        "@task()\n"
+        "def note(doc: str) -> str:\n"
+        "    return doc\n"
     )
+    result = redun("run", "notes.py", "note", "--doc", "hi", "--no-cache")
+    assert result.code == 0, result.err
+    assert captured[0]["kwargs"] == {"doc": "hi"}
+    assert captured[0]["cache"] is False
 
 
 def test_double_dash_before_task_flags(hello: Path, redun, captured) -> None:

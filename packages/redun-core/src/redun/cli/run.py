@@ -156,6 +156,12 @@ def run_command(
         return
     task = find_task(module, task_name, script)
 
+    late = _late_run_options(ctx, task)
+    if late is not None:
+        # Upstream accepts `redun run` options anywhere: rerun with them moved before SCRIPT.
+        ctx.params = late
+        return ctx.invoke(ctx.command.callback, **late)
+
     try:
         parsed = parse_task_args(task, task_args)
     except UnknownTaskFlag as exc:
@@ -308,6 +314,56 @@ def _warn_missing_namespaces(tasks: list[Task], script: str) -> None:
             "@task(namespace=...) or a module-level redun_namespace): %s",
             ", ".join(f"{script}:{name}" for name in bare),
         )
+
+
+def _late_run_options(ctx: click.Context, task: Task) -> dict[str, Any] | None:
+    """The command's parameters with the `redun run` options found after TASK applied,
+    or None when there are none.
+
+    Upstream redun takes its run options anywhere on the line (`redun run wf.py main
+    --input args.pkl`). A flag the task itself defines stays the task's.
+    """
+    from redun.cli.args import get_task_arguments
+
+    task_flags = set()
+    for argument in get_task_arguments(task):
+        task_flags.update({argument.flag, "--" + argument.name})
+    by_opt = {
+        opt: param
+        for param in ctx.command.params
+        if isinstance(param, click.Option)
+        for opt in param.opts
+    }
+    original = list(ctx.params.get("task_args") or ())
+    moved: list[str] = []
+    kept: list[str] = []
+    i = 0
+    while i < len(original):
+        token = original[i]
+        name = token.partition("=")[0]
+        param = by_opt.get(name)
+        if param is None or name in task_flags or not token.startswith("-"):
+            kept.append(token)
+            i += 1
+            continue
+        moved.append(token)
+        if not param.is_flag and "=" not in token and i + 1 < len(original):
+            moved.append(original[i + 1])
+            i += 1
+        i += 1
+    if not moved:
+        return None
+    sub = ctx.command.make_context(ctx.info_name, [*moved, ctx.params["script"]], parent=ctx.parent)
+    params = dict(ctx.params)
+    for name, value in sub.params.items():
+        if sub.get_parameter_source(name) != click.core.ParameterSource.COMMANDLINE:
+            continue
+        if isinstance(value, tuple) and name != "task_args":
+            params[name] = tuple(params.get(name) or ()) + value
+        else:
+            params[name] = value
+    params["task_args"] = tuple(kept)
+    return params
 
 
 def _explain_misplaced_option(ctx: click.Context, exc: Exception) -> None:

@@ -72,3 +72,13 @@ def test_oneshot_raises_the_tasks_exception(project: Path) -> None:
     with pytest.raises(ValueError, match="boom 4"):
         client.execute(["redun", "oneshot", "wf", "boom", "--x", "4"])
     assert client.execute(["redun", "oneshot", "wf", "add", "--a", "2", "--b", "5"]) == 7
+
+
+def test_a_script_that_raises_on_import_raises_its_own_exception(project: Path) -> None:
+    (project / "broken.py").write_text("raise LookupError('no reference genome')\n")
+    client = RedunClient(stdout=io.StringIO(), stderr=io.StringIO())
+    try:
+        with pytest.raises(LookupError, match="no reference genome"):
+            client.execute(["redun", "run", "broken.py", "main"])
+    finally:
+        sys.modules.pop("broken", None)

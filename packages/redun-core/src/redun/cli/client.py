@@ -59,12 +59,13 @@ class RedunClient:
             except RedunError as exc:
                 from redun.cli.oneshot import OneshotFailed
                 from redun.cli.run import WorkflowFailed
+                from redun.cli.script_import import ScriptImportError
 
                 cause = exc.__cause__
-                if isinstance(exc, (WorkflowFailed, OneshotFailed)) and isinstance(
-                    cause, Exception
-                ):
-                    # The task's own exception, as a caller of scheduler.run() would see it.
+                unwrapped = (WorkflowFailed, OneshotFailed, ScriptImportError)
+                if isinstance(exc, unwrapped) and isinstance(cause, Exception):
+                    # The task's (or the script's own) exception, as a caller of
+                    # scheduler.run() or of `import` would see it, as upstream's client.
                     raise cause from None
                 raise
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from redun.cli.main import cli
 
@@ -58,3 +59,19 @@ def test_init_leaves_an_existing_config_alone(tmp_path, monkeypatch) -> None:
     assert result.exit_code == 0, result.output
     assert (config_dir / "redun.ini").read_text() == custom
     assert (config_dir / "custom.db").exists()
+
+
+def test_old_default_db_uri_finds_redun_db_beside_the_ini(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, redun
+) -> None:
+    # Repositories made by early upstream releases say `sqlite:///.redun/redun.db`.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REDUN_CONFIG", raising=False)
+    (tmp_path / ".redun").mkdir()
+    (tmp_path / ".redun" / "redun.ini").write_text(
+        "[backend]\ndb_uri = sqlite:///.redun/redun.db\n"
+    )
+    result = redun("log")
+    assert result.code == 0, result.err
+    assert (tmp_path / ".redun" / "redun.db").exists()
+    assert not (tmp_path / ".redun" / ".redun").exists()

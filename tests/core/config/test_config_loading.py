@@ -186,3 +186,25 @@ def test_config_dir_precedence(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("REDUN_CONFIG", "/from/env")
     assert get_config_dir() == "/from/env"
     assert get_config_dir("/explicit") == "/explicit"
+
+
+@pytest.mark.parametrize(
+    "ini",
+    [
+        "[backend]\n",  # the section without a db_uri
+        "[scheduler]\n",  # no [backend] at all
+        "[backend]\ndb_uri = sqlite:///.redun/redun.db\n",  # early releases' default
+    ],
+)
+def test_repository_database_defaults_to_redun_db_beside_the_ini(tmp_path, ini: str) -> None:
+    (tmp_path / "redun.ini").write_text(ini)
+
+    config = load_config(str(tmp_path))
+
+    assert config["backend"]["db_uri"] == "sqlite:///redun.db"
+
+
+def test_an_explicit_db_uri_is_kept(tmp_path) -> None:
+    (tmp_path / "redun.ini").write_text("[backend]\ndb_uri = sqlite:///data/runs.db\n")
+
+    assert load_config(str(tmp_path))["backend"]["db_uri"] == "sqlite:///data/runs.db"

@@ -31,6 +31,8 @@ REDUN_CONFIG_DIR = ".redun"
 REDUN_INI_FILE = "redun.ini"
 DEFAULT_REPO_NAME = "default"
 DEFAULT_DB_URI = "sqlite:///redun.db"
+# The default db_uri written by early upstream releases; read as DEFAULT_DB_URI.
+LEGACY_DEFAULT_DB_URI = "sqlite:///.redun/redun.db"
 DEFAULT_REDUN_INI = """\
 [backend]
 db_uri = {db_uri}
@@ -365,6 +367,16 @@ def load_config(config_dir: str, create: bool = True) -> Config:
         repo_dir = {"config_dir": os.path.abspath(config_dir)}
         repos[DEFAULT_REPO_NAME] = Section(f"repos.{DEFAULT_REPO_NAME}", repo_dir, source=path)
         config._sections = {**config._sections, "repos": MappingProxyType(repos)}
+    backend = dict(config.get("backend", {}) or {})
+    db_uri = backend.get("db_uri")
+    if not db_uri or db_uri == LEGACY_DEFAULT_DB_URI:
+        # A repository always has a database: redun.db beside redun.ini, as upstream;
+        # the default of early releases (relative to the working dir) means the same.
+        backend["db_uri"] = DEFAULT_DB_URI
+        config._sections = {
+            **config._sections,
+            "backend": Section("backend", backend, frozenset(backend), source=path),
+        }
     return config
 
 

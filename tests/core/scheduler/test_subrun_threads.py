@@ -60,3 +60,41 @@ def test_fork_and_join_thread(tmp_path, make_scheduler):
     script.write_text(WORKFLOW)
     module = import_script(str(script))
     assert make_scheduler().run(module.forked())[1] == 6
+
+
+REPORTED = textwrap.dedent(
+    """
+    from redun import task
+    from redun.scheduler import subrun
+
+    redun_namespace = "subrun_report"
+
+    @task()
+    def leaf(x: int):
+        return x + 1
+
+    @task()
+    def main():
+        return subrun(leaf(1), executor="default")
+    """
+)
+
+
+def test_subrun_logs_the_child_schedulers_report(tmp_path, make_scheduler, caplog):
+    import ast
+    import logging
+
+    script = tmp_path / "subrun_report.py"
+    script.write_text(REPORTED)
+    module = import_script(str(script))
+    with caplog.at_level(logging.INFO, logger="redun"):
+        assert make_scheduler().run(module.main(), cache=False) == 2
+    lines = [record.getMessage() for record in caplog.records]
+    begin = next(i for i, line in enumerate(lines) if line.startswith("BEGIN: Sub-scheduler"))
+    end = lines.index("END: Sub-scheduler report")
+    report = lines[begin:end]
+    assert "executor='default'" in report[0]
+    run_config = report[report.index("Sub-scheduler run_config:") + 1]
+    assert ast.literal_eval(run_config) == {"dryrun": False, "cache": False}
+    status = report[report.index("Sub-scheduler final job status:") + 1 :]
+    assert any("subrun_report.leaf" in line for line in status)

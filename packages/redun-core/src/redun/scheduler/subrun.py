@@ -8,6 +8,7 @@ itself re-checks the subtree.
 
 from __future__ import annotations
 
+import pprint
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from redun.expression import QuotedExpression, quote
 from redun.promise import Promise
 from redun.scheduler.evaluation import iter_task_expressions
 from redun.scheduler.job_info import JobInfo
+from redun.scheduler.report import trim
 from redun.task import get_task_registry, scheduler_task, task
 
 if TYPE_CHECKING:
@@ -37,7 +39,7 @@ def _modules_of(expr: Any) -> list[tuple[str, str | None]]:
     return list(modules.items())
 
 
-@task(namespace="redun", name="subrun_root_task", version="1", check_valid="shallow")
+@task(namespace="redun", name="subrun_root_task", version="2", check_valid="shallow")
 def subrun_root_task(
     expr: QuotedExpression,
     config: dict,
@@ -68,7 +70,15 @@ def subrun_root_task(
         scheduler.backend.close()
     if "error" in outcome:
         raise outcome["error"]
-    return outcome["result"]
+    # The parent logs this report (as upstream's sub-scheduler report) and returns "result".
+    return {
+        "result": outcome["result"],
+        "config": config,
+        # Upstream's run_config holds just these two; the rest is how this engine passes
+        # the execution and context along.
+        "run_config": {key: run_config.get(key) for key in ("dryrun", "cache")},
+        "status": scheduler.get_job_status_report(),
+    }
 
 
 @scheduler_task(namespace="redun", version="1")
@@ -109,4 +119,31 @@ def subrun(
     child = subrun_root_task.options(executor=executor, **task_options)(
         quote(expr), config, modules, run_config
     )
-    return scheduler.evaluate(child, parent_job=parent_job)
+    summary = trim(repr(expr))
+
+    def report(outcome: dict) -> Any:
+        _log_report(scheduler, executor, summary, outcome)
+        return outcome["result"]
+
+    return scheduler.evaluate(child, parent_job=parent_job).then(report)
+
+
+def _log_report(scheduler: Scheduler, executor: str, summary: str, outcome: dict) -> None:
+    """Echo the child scheduler's config, run config and job status table into this
+    scheduler's log, framed by BEGIN/END banners, as upstream's subrun does."""
+    rule = "-" * 79
+    scheduler.log("")
+    for line in (rule, f"BEGIN: Sub-scheduler report (executor='{executor}'), {summary}", rule):
+        scheduler.log(line)
+    scheduler.log("Sub-scheduler config:")
+    scheduler.log(pprint.pformat(outcome.get("config")))
+    scheduler.log("")
+    scheduler.log("Sub-scheduler run_config:")
+    scheduler.log(pprint.pformat(outcome.get("run_config")))
+    scheduler.log("")
+    scheduler.log("Sub-scheduler final job status:")
+    for line in outcome.get("status") or []:
+        scheduler.log(line)
+    for line in (rule, "END: Sub-scheduler report", rule):
+        scheduler.log(line)
+    scheduler.log("")

@@ -116,3 +116,25 @@ def test_the_mode_task_option_switches_a_thread_executor(scheduler, workflow, ma
 
     assert (kind, value) == ("done", 2)
     assert pid != os.getpid()
+
+
+def test_process_pool_survives_a_harness_that_forgets_imported_modules(
+    scheduler, workflow, make_job, monkeypatch
+) -> None:
+    # Test harnesses (upstream redun's conftest among them) drop modules imported during a
+    # test from sys.modules; the next pool must come from the module now imported, or
+    # pickling its worker function fails ("not the same object as ...").
+    import concurrent.futures
+    import concurrent.futures.process as first
+
+    concurrent.futures.ProcessPoolExecutor  # noqa: B018 - the package caches this class
+    monkeypatch.delitem(sys.modules, "concurrent.futures.process")
+    config = {"start_method": "spawn"}
+    executor = LocalExecutor("process", scheduler=scheduler, config=config, mode="process")
+    try:
+        executor.submit(make_job(workflow.work, 5))
+        kind, _, (pid, value), _ = scheduler.next_event()
+    finally:
+        executor.stop()
+    assert (kind, value) == ("done", 10)
+    assert sys.modules["concurrent.futures.process"] is not first

@@ -169,7 +169,7 @@ class LocalExecutor(Executor):
             if self._process_pool is None:
                 # Imported on first use: thread-mode runs never pay for multiprocessing.
                 import multiprocessing
-                from concurrent.futures import ProcessPoolExecutor
+                from concurrent.futures.process import ProcessPoolExecutor
 
                 self._process_pool = ProcessPoolExecutor(
                     max_workers=self.max_workers,

@@ -119,3 +119,40 @@ def test_many_threads_writing_at_once_lose_nothing(engine) -> None:
     assert rows_in(engine, "evaluation") == 7, "shared calls are stored once"
     assert rows_in(engine, "job WHERE end_time IS NULL") == 0
     writer.close()
+
+
+class Slow:
+    """``insert_rows`` that waits for a gate: a writer that has fallen behind."""
+
+    def __init__(self) -> None:
+        self.gate = threading.Event()
+
+    def __call__(self, conn, table, rows) -> None:
+        self.gate.wait(30)
+        sqlite_insert_rows(conn, table, rows)
+
+
+def test_writes_wait_for_a_writer_that_fell_behind_then_all_commit(engine) -> None:
+    """A bounded backlog: memory and what a kill -9 could lose stay bounded."""
+    slow = Slow()
+    backlog = 50
+    writer = Writer(
+        engine, nullcontext(), max_batch_rows=5, insert_rows=slow, max_backlog_rows=backlog
+    )
+    done = threading.Event()
+
+    def write_many() -> None:
+        for n in range(backlog):  # ten rows each: far more than the backlog holds
+            writer.write(execution(f"exec-{n}", range(n, n + 1)))
+        done.set()
+
+    thread = threading.Thread(target=write_many)
+    thread.start()
+    assert not done.wait(1.0), "writes ran ahead of a stuck writer without bound"
+    assert writer._queued <= backlog + 10  # one execution's rows past the bound
+    slow.gate.set()
+    assert done.wait(60)
+    thread.join()
+    writer.flush()
+    assert rows_in(engine, "execution") == backlog
+    writer.close()

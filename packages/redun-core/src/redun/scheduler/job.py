@@ -79,6 +79,7 @@ class Job:
         "has_handles",
         "eval_known_new",
         "_context",
+        "_child_index",
     )
 
     def __init__(
@@ -120,8 +121,11 @@ class Job:
         # replacement of an older one.
         self.eval_known_new = False
         self._context: dict | None = None
+        self._child_index = -1
         if parent_job is not None:
-            parent_job.child_jobs.append(self)
+            siblings = parent_job.child_jobs
+            self._child_index = len(siblings)
+            siblings.append(self)
 
     def __repr__(self) -> str:
         return f"Job(id={self.id[:8]}, task_name={self.task_name})"
@@ -193,3 +197,56 @@ _NO_PARENT: dict[str, Any] = {
     "execution": None,
     "task_name": "",
 }
+
+
+class DoneJob:
+    """What remains of a job once it finished and was recorded: what its parent's call
+    node, a twin call (CSE), the dry-run plan and the Ctrl-C count still read.
+
+    A finished job used to stay whole in its parent's ``child_jobs`` and in the CSE map
+    until the run ended: about a kilobyte each (options, arguments, hashes, times) that
+    nothing would read again, 100 MB in a 100,000-job fan-out.
+    """
+
+    __slots__ = (
+        "id",
+        "task_name",
+        "status",
+        "call_hash",
+        "subtree_tasks",
+        "result_promise",
+        "expr",
+        "child_jobs",
+        "was_cached",
+    )
+
+    result = None
+
+    def __init__(self, job: Job) -> None:
+        self.id = job.id
+        self.task_name = job.task_name
+        self.status = job.status
+        self.call_hash = job.call_hash
+        self.subtree_tasks = job.subtree_tasks
+        self.result_promise = job.result_promise
+        self.expr = job.expr
+        self.child_jobs = job.child_jobs
+        self.was_cached = job.was_cached
+
+    def __repr__(self) -> str:
+        return f"DoneJob(id={self.id}, task_name={self.task_name}, status={self.status})"
+
+
+def retire(job: Job, unique_jobs: dict) -> None:
+    """Swap a finished, recorded ``job`` for its :class:`DoneJob` where the run keeps it
+    (its parent's ``child_jobs``, the CSE map), so the Job itself can be freed."""
+    done: DoneJob | None = None
+    parent = job.parent_job
+    if parent is not None and job._child_index >= 0:
+        siblings = parent.child_jobs
+        if job._child_index < len(siblings) and siblings[job._child_index] is job:
+            done = DoneJob(job)
+            siblings[job._child_index] = done
+    key = (job.eval_hash, job.context_hash)
+    if unique_jobs.get(key) is job:
+        unique_jobs[key] = done or DoneJob(job)

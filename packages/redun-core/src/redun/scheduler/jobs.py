@@ -15,7 +15,7 @@ from redun.promise import Promise
 from redun.scheduler.call_nodes import record_failed_call, record_result
 from redun.scheduler.errors import Traceback
 from redun.scheduler.evaluation import contains_expression
-from redun.scheduler.job import Execution, Job
+from redun.scheduler.job import Execution, Job, retire
 from redun.scheduler.job_setup import JobSetup, hash_job, hash_stand_ins
 from redun.scheduler.limits import parse_job_limits
 from redun.scheduler.processing import postprocess_result
@@ -298,6 +298,8 @@ class JobRunner:
             job.expr.call_hash = job.call_hash
             self.recorder.job_ended(job)
             job.result_promise.do_resolve(value)
+            if not self.dryrun:
+                retire(job, self.unique_jobs)
 
         def on_error(error: Any) -> None:
             job.call_hash = original.call_hash
@@ -446,6 +448,8 @@ class JobRunner:
         # Drop inputs: the job's record is written and its result is what callers need.
         job.args, job.kwargs = (), {}
         job.result_promise.do_resolve(value)
+        if not self.dryrun:
+            retire(job, self.unique_jobs)
 
     def fail(self, job: Job, error: Any, error_traceback: Any = None) -> None:
         """Settle ``job`` with ``error``, recorded as its result (unless already settled)."""

@@ -44,6 +44,10 @@ logger = logging.getLogger("redun.backends.db")
 InsertRows = Callable[["Connection", Any, list[dict[str, Any]]], None]
 
 MAX_BATCH_ROWS = 20_000
+# Rows queued beyond which ``write`` waits for the writer: a writer that falls behind
+# (a slow disk, a busy server) would otherwise hold a whole run's rows in memory, and
+# a kill -9 would lose all of them.
+MAX_BACKLOG_ROWS = 3 * MAX_BATCH_ROWS
 # How long the writer waits for more rows before committing a batch.
 LINGER_S = 0.05
 # How long a root job's row waits for its execution's row (queued right after it).
@@ -300,12 +304,14 @@ class Writer:
         max_batch_rows: int = MAX_BATCH_ROWS,
         retry: RetryPolicy = LOCK_RETRY,
         insert_rows: InsertRows | None = None,
+        max_backlog_rows: int = MAX_BACKLOG_ROWS,
     ) -> None:
         self._engine = engine
         self._retry = retry
         self._insert_rows = insert_rows
         self._lock = lock
         self._max_batch_rows = max_batch_rows
+        self._max_backlog_rows = max_backlog_rows
         self._queue: deque[list[Any]] = deque()
         self._cond = threading.Condition()
         self._submitted = 0
@@ -344,6 +350,14 @@ class Writer:
             # full batch (waking it on every job would cost the scheduler the GIL).
             if was_empty or self._queued >= self._max_batch_rows:
                 self._cond.notify_all()
+            while (
+                self._queued >= self._max_backlog_rows
+                and self._error is None
+                and not self._stopping
+                and self._thread is not None
+                and self._thread.is_alive()
+            ):
+                self._cond.wait(0.1)
 
     def flush(self) -> None:
         """Wait until every write queued before this call is committed."""

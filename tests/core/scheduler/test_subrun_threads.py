@@ -98,3 +98,35 @@ def test_subrun_logs_the_child_schedulers_report(tmp_path, make_scheduler, caplo
     assert ast.literal_eval(run_config) == {"dryrun": False, "cache": False}
     status = report[report.index("Sub-scheduler final job status:") + 1 :]
     assert any("subrun_report.leaf" in line for line in status)
+
+
+EXPORTED = textwrap.dedent(
+    """
+    from redun import task
+    from redun.scheduler import subrun
+    from redun.scheduler.job_info import JobInfo
+
+    redun_namespace = "subrun_exported"
+
+    @task()
+    def child(job_info: JobInfo = JobInfo()):
+        return job_info.options.get("my_flag"), job_info.options.get("prov")
+
+    @task()
+    def main():
+        return subrun(child(), executor="default")
+
+    @task(prov=False)
+    def quiet():
+        return subrun(child(), executor="default")
+    """
+)
+
+
+def test_exported_options_and_no_prov_reach_the_child_schedulers_jobs(tmp_path, make_scheduler):
+    script = tmp_path / "subrun_exported.py"
+    script.write_text(EXPORTED)
+    module = import_script(str(script))
+    scheduler = make_scheduler()
+    assert scheduler.run(module.main.export_options(my_flag=7)(), cache=False)[0] == 7
+    assert scheduler.run(module.quiet(), cache=False)[1] is False

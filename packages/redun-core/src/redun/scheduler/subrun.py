@@ -39,6 +39,13 @@ def _modules_of(expr: Any) -> list[tuple[str, str | None]]:
     return list(modules.items())
 
 
+@task(namespace="redun", name="subrun_with_exported_options", version="1")
+def _with_exported_options(expr: QuotedExpression) -> Any:
+    """Evaluate ``expr`` under a job that exports the options the subrun's caller exported,
+    so they reach the child scheduler's jobs as they would have reached local ones."""
+    return expr.eval()
+
+
 @task(namespace="redun", name="subrun_root_task", version="2", check_valid="shallow")
 def subrun_root_task(
     expr: QuotedExpression,
@@ -57,9 +64,13 @@ def subrun_root_task(
 
     scheduler = Scheduler(config=Config.from_dict(config, config_dir=run_config.get("config_dir")))
     scheduler.load()
+    root = expr.eval()
+    exported = run_config.get("export_options")
+    if exported:
+        root = _with_exported_options.export_options(**exported)(quote(root))
     try:
         outcome = scheduler.extend_run(
-            expr.eval(),
+            root,
             parent_job_id=None if run_config.get("new_execution") else job_info.job_id,
             execution_id=None if run_config.get("new_execution") else job_info.execution_id,
             dryrun=run_config.get("dryrun", False),
@@ -115,6 +126,8 @@ def subrun(
         "dryrun": scheduler.dryrun,
         "cache": scheduler.use_cache,
         "context": parent_job._context if parent_job is not None else scheduler.context,
+        # Options the caller exports (and prov=False) reach the child's jobs too.
+        "export_options": dict(parent_job.options.get("_exported") or {}) if parent_job else {},
     }
     child = subrun_root_task.options(executor=executor, **task_options)(
         quote(expr), config, modules, run_config

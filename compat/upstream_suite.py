@@ -165,6 +165,9 @@ def run_suite(
             "--continue-on-collection-errors",
         ]
         env = dict(os.environ)
+        # Tests that shell out to `redun` (launch) must reach the engine under test.
+        bin_dir = os.path.dirname(python)
+        env["PATH"] = os.pathsep.join([bin_dir, env.get("PATH", "")]).rstrip(os.pathsep)
         if shim_dir is not None:
             env["PYTHONPATH"] = os.pathsep.join([str(shim_dir), env.get("PYTHONPATH", "")]).rstrip(
                 os.pathsep

@@ -11,36 +11,6 @@ from postgres.pg_cli import make_repo, redun
 pytestmark = pytest.mark.slow
 
 WORKFLOW = (Path(__file__).parents[1] / "core" / "cli" / "workflows" / "why_wf.py").read_text()
-FANOUT = """
-from redun import task
-
-redun_namespace = "pgfan"
-
-
-@task()
-def square(x: int) -> int:
-    return x * x
-
-
-@task()
-def main(n: int = 200, offset: int = 0) -> int:
-    return sum_all([square(i + offset) for i in range(n)])
-
-
-@task()
-def sum_all(values: list) -> int:
-    return sum(values)
-"""
-DANGLING = [
-    "SELECT COUNT(*) FROM job j LEFT JOIN call_node c ON c.call_hash = j.call_hash "
-    "WHERE j.call_hash IS NOT NULL AND c.call_hash IS NULL",
-    "SELECT COUNT(*) FROM call_node n LEFT JOIN value v ON v.value_hash = n.value_hash "
-    "WHERE v.value_hash IS NULL",
-    "SELECT COUNT(*) FROM argument a LEFT JOIN value v ON v.value_hash = a.value_hash "
-    "WHERE v.value_hash IS NULL",
-    "SELECT COUNT(*) FROM evaluation e LEFT JOIN value v ON v.value_hash = e.value_hash "
-    "WHERE v.value_hash IS NULL",
-]
 
 
 @pytest.fixture

@@ -40,3 +40,26 @@ def redun(capsys: pytest.CaptureFixture[str]):
         return Result(code, out, err)
 
     return invoke
+
+
+@pytest.fixture
+def script_workdir(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """A fresh working directory holding a workflow script (and ``data.txt``), with no
+    REDUN_CONFIG; the script's modules and ``sys.path`` entries are dropped afterwards so
+    the next test imports its own copy."""
+    import sys
+
+    saved_path = list(sys.path)
+
+    def make(script: str, source: str):
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.delenv("REDUN_CONFIG", raising=False)
+        (tmp_path / script).write_text(source)
+        (tmp_path / "data.txt").write_text("a\nb\n")
+        return tmp_path
+
+    yield make
+    sys.path[:] = saved_path
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(str(tmp_path)):
+            del sys.modules[name]

@@ -69,17 +69,8 @@ DANGLING = {
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("REDUN_CONFIG", raising=False)
-    (tmp_path / "gcwf.py").write_text(WORKFLOW)
-    (tmp_path / "data.txt").write_text("a\nb\n")
-    saved_path = list(sys.path)
-    yield tmp_path
-    sys.path[:] = saved_path
-    for name, module in list(sys.modules.items()):
-        if str(getattr(module, "__file__", None) or "").startswith(str(tmp_path)):
-            del sys.modules[name]
+def workdir(script_workdir) -> Path:
+    return script_workdir("gcwf.py", WORKFLOW)
 
 
 def dangling(db: Path) -> dict[str, int]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,8 @@ WORKFLOW = (Path(__file__).parent / "workflows" / "why_wf.py").read_text()
 
 
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.delenv("REDUN_CONFIG", raising=False)
-    (tmp_path / "whywf.py").write_text(WORKFLOW)
-    (tmp_path / "data.txt").write_text("a\nb\n")
-    saved_path = list(sys.path)
-    yield tmp_path
-    sys.path[:] = saved_path
-    for name, module in list(sys.modules.items()):
-        if str(getattr(module, "__file__", None) or "").startswith(str(tmp_path)):
-            del sys.modules[name]
+def workdir(script_workdir) -> Path:
+    return script_workdir("whywf.py", WORKFLOW)
 
 
 def plan_of(err: str) -> list[str]:

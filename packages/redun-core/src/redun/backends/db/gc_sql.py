@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from redun.backends.db.sqlite_schema import INSERT_ORDER
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
@@ -30,24 +32,7 @@ TEMP_TABLES = (
 )
 # Every table a sweep reads or deletes from, in the order writers insert into them
 # (PostgreSQL: taking the locks in the writers' order cannot deadlock with a writer).
-LOCKED_TABLES = (
-    "value",
-    "subvalue",
-    "file",
-    "handle",
-    "handle_edge",
-    "task",
-    "call_node",
-    "call_edge",
-    "call_subtree_task",
-    "argument",
-    "argument_result",
-    "evaluation",
-    "job",
-    "execution",
-    "tag",
-    "tag_edit",
-)
+LOCKED_TABLES = INSERT_ORDER
 
 
 class GcSql:

@@ -13,9 +13,7 @@ moto the tests skip with the reason, except under CI (``CI`` set), where they fa
 
 from __future__ import annotations
 
-import atexit
 import itertools
-import os
 import shutil
 import subprocess
 import sys
@@ -27,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from servers.session_server import SessionServer, reset_redun_clients
 
 START_TIMEOUT = 90.0
 
@@ -75,10 +74,6 @@ class AWSEmulator:
         shutil.rmtree(self.directory, ignore_errors=True)
 
 
-_emulator: AWSEmulator | None = None
-_start_error: str | None = None
-
-
 def _start() -> AWSEmulator:
     directory = Path(tempfile.mkdtemp(prefix="redun-emulator-"))
     env_file = directory / "aws.env"
@@ -106,37 +101,24 @@ def _start() -> AWSEmulator:
     return AWSEmulator(env, directory, process, log_path)
 
 
+def _start_with_moto() -> AWSEmulator:
+    import moto  # noqa: F401  (a missing moto is the reason the tests skip)
+
+    return _start()
+
+
+_EMULATOR = SessionServer("the AWS emulator", _start_with_moto)
+
+
 def get_emulator() -> AWSEmulator:
     """The session's emulator, started on first call; skips (fails in CI) if it cannot."""
-    global _emulator, _start_error
-    if _emulator is None and _start_error is None:
-        try:
-            import moto  # noqa: F401
-
-            _emulator = _start()
-            atexit.register(_emulator.stop)
-        except Exception as error:
-            _start_error = f"{type(error).__name__}: {error}"
-    if _emulator is None:
-        message = f"cannot start the AWS emulator: {_start_error}"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI requires the AWS emulator: {message}", pytrace=False)
-        pytest.skip(message)
-    return _emulator
+    return _EMULATOR.get()
 
 
 @pytest.fixture(scope="session")
 def aws_emulator() -> AWSEmulator:
     """The test session's running emulator (one per session)."""
     return get_emulator()
-
-
-def _reset_redun_clients() -> None:
-    try:
-        from redun_aws.s3.clients import reset_clients
-    except ImportError:
-        return
-    reset_clients()
 
 
 @pytest.fixture
@@ -157,9 +139,9 @@ def emulator_env(
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     for name, value in aws_emulator.env.items():
         monkeypatch.setenv(name, value)
-    _reset_redun_clients()
+    reset_redun_clients()
     yield aws_emulator
-    _reset_redun_clients()
+    reset_redun_clients()
 
 
 @pytest.fixture

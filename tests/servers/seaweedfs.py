@@ -16,10 +16,8 @@ set), where they fail: CI must never pass by skipping the server it is meant to 
 
 from __future__ import annotations
 
-import atexit
 import itertools
 import json
-import os
 import shutil
 import socket
 import subprocess
@@ -32,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from servers.session_server import SessionServer, reset_redun_clients
 
 ADMIN = ("redun-admin", "redun-admin-secret")
 READER = ("redun-reader", "redun-reader-secret")
@@ -98,10 +97,6 @@ class SeaweedFS:
                 self.process.kill()
                 self.process.wait()
         shutil.rmtree(self.directory, ignore_errors=True)
-
-
-_server: SeaweedFS | None = None
-_start_error: str | None = None
 
 
 def weed_binary() -> str | None:
@@ -206,36 +201,18 @@ def _wait_ready(server: SeaweedFS) -> None:
     raise RuntimeError(f"SeaweedFS did not start in {START_TIMEOUT:.0f}s: {last_error}")
 
 
+_SERVER = SessionServer("SeaweedFS for the S3 tests", _start)
+
+
 def get_server() -> SeaweedFS:
     """The session's server, started on first call; skips (fails in CI) if it cannot start."""
-    global _server, _start_error
-    if _server is None and _start_error is None:
-        try:
-            _server = _start()
-            atexit.register(_server.stop)
-        except Exception as error:
-            _start_error = f"{type(error).__name__}: {error}"
-    if _server is None:
-        message = f"cannot start SeaweedFS for the S3 tests: {_start_error}"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI requires the S3 server: {message}", pytrace=False)
-        pytest.skip(message)
-    return _server
+    return _SERVER.get()
 
 
 @pytest.fixture(scope="session")
 def seaweedfs() -> SeaweedFS:
     """The test session's running SeaweedFS server (one per session)."""
     return get_server()
-
-
-def _reset_redun_clients() -> None:
-    # redun-aws caches a boto3 client per thread; a changed environment needs new ones.
-    try:
-        from redun_aws.s3.clients import reset_clients
-    except ImportError:
-        return
-    reset_clients()
 
 
 @pytest.fixture
@@ -252,9 +229,9 @@ def s3_env(seaweedfs: SeaweedFS, monkeypatch: pytest.MonkeyPatch) -> Iterator[Se
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     for name, value in seaweedfs.env().items():
         monkeypatch.setenv(name, value)
-    _reset_redun_clients()
+    reset_redun_clients()
     yield seaweedfs
-    _reset_redun_clients()
+    reset_redun_clients()
 
 
 @pytest.fixture

@@ -65,8 +65,20 @@ def load_classification() -> dict[str, dict[str, str]]:
     return tomllib.loads(path.read_text()) if path.exists() else {}
 
 
+def debug_hint(root: Path) -> str:
+    """How to rerun one kept upstream test file under this engine, with tracebacks."""
+    return (
+        f"kept the suite in {root.parent}; to debug one file here:\n"
+        f"  cd {root} && PYTHONPATH={HERE / 'shim'} UPSTREAM_TESTS_ROOT={root} "
+        f"{sys.executable} -m pytest -p compat_shim -p no:cacheprovider -o addopts= "
+        f"-x redun/tests/test_tags.py"
+    )
+
+
 def suite_report(args: argparse.Namespace, upstream_bin: Path) -> None:
-    scratch = Path(tempfile.mkdtemp(prefix="redun-compat-suite-"))
+    scratch = args.keep or Path(tempfile.mkdtemp(prefix="redun-compat-suite-"))
+    if args.keep:
+        shutil.rmtree(scratch, ignore_errors=True)
     try:
         dist = fetch_dist(HERE / ".cache")
         ours_tests = extract_tests(dist, scratch / "ours")
@@ -84,7 +96,10 @@ def suite_report(args: argparse.Namespace, upstream_bin: Path) -> None:
             str(upstream_bin / "python"), upstream_tests, None, in_scope, args.timeout
         )
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        if args.keep:
+            print(debug_hint(scratch / "ours"), file=sys.stderr)
+        else:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     classes = load_classification()
     internal = classes.get("internal", {})
@@ -132,6 +147,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", nargs="*", help="upstream test files to run (default all)")
     parser.add_argument("--examples", nargs="*", help="examples to run (default all local)")
     parser.add_argument("--timeout", type=float, default=1800.0)
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="unpack the suites into DIR (emptied first) and keep them, to rerun one test",
+    )
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
 

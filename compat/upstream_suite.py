@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import os
+import signal
 import subprocess
 import sys
 import tarfile
@@ -175,17 +176,20 @@ def run_suite(
             env["UPSTREAM_TESTS_ROOT"] = str(tests_dir.parent.parent)
             args += ["-p", "compat_shim"]
         args += [str(tests_dir / name) for name in files]
+        # Its own process group: a timeout must also end the pools and workers it started.
+        proc = subprocess.Popen(
+            args,
+            cwd=tests_dir.parent.parent,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         try:
-            subprocess.run(
-                args,
-                cwd=tests_dir.parent.parent,
-                env=env,
-                timeout=timeout,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            pass
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
         return parse_junit(report) if report.exists() else {}
 
 

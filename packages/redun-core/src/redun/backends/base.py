@@ -87,3 +87,12 @@ class RedunBackend(ABC):
 
     def get_db_version(self) -> Any:  # pragma: no cover - optional
         raise NotImplementedError
+
+
+def __getattr__(name: str) -> Any:
+    # Upstream's home of TagEntity; it lives with the SQL types (loaded on first use).
+    if name == "TagEntity":
+        from redun.backends.db.types import TagEntity
+
+        return TagEntity
+    raise AttributeError(f"module 'redun.backends.base' has no attribute '{name}'")

@@ -22,6 +22,7 @@ _EXPORTS = {
     "REDUN_CONFIG_ENV": "redun.config",
     "REDUN_INI_FILE": "redun.config",
     "DEFAULT_REDUN_INI": "redun.config",
+    "CallGraphQuery": "redun.backends.db.query",
 }
 
 __all__ = sorted(_EXPORTS)

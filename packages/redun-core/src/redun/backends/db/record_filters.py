@@ -60,7 +60,7 @@ def _tagged(tags: Sequence[tuple[str, Any]]) -> list[Any]:
 
 def _in_executions(kind: str, executions: Any) -> Any:
     """Records of ``kind`` that belong to the executions selected by ``executions``."""
-    from sqlalchemy import select, union
+    from sqlalchemy import or_, select, union
 
     job, node, arg = Job.__table__, CallNode.__table__, Argument.__table__
     if kind == "Execution":
@@ -77,8 +77,14 @@ def _in_executions(kind: str, executions: Any) -> Any:
     values = union(
         select(node.c.value_hash).where(node.c.call_hash.in_(calls)),
         select(arg.c.value_hash).where(arg.c.call_hash.in_(calls)),
+    ).subquery()
+    # Items nested in those values (the files in a returned list) belong too.
+    sub = Subvalue.__table__
+    nested = select(sub.c.value_hash).where(sub.c.parent_value_hash.in_(select(values.c[0])))
+    return or_(
+        Value.__table__.c.value_hash.in_(select(values.c[0])),
+        Value.__table__.c.value_hash.in_(nested),
     )
-    return Value.__table__.c.value_hash.in_(values)
 
 
 def task_name_condition(column_namespace: Any, column_name: Any, fullname: str) -> Any:

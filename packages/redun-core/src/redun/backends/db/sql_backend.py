@@ -16,6 +16,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from redun.backends.base import RedunBackend
+from redun.backends.db.record_api import RecordApi
+from redun.backends.db.tag_api import TagApi
 from redun.backends.db.versions import (
     LATEST,
     MAX_MAJOR,
@@ -39,7 +41,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class SqlBackend(RedunBackend):
+class SqlBackend(RecordApi, TagApi, RedunBackend):
     """Provenance and cache store in a SQL database (schema 3.5, upstream-compatible).
 
     Parameters

@@ -72,12 +72,18 @@ def _grouped(rows: Iterable[Any], key: str) -> dict[str, list[Any]]:
 # -- export ---------------------------------------------------------------------------
 
 
-def _value_records(conn: Connection, ids: Sequence[str], tasks: set[str]) -> Iterator[dict]:
+def _value_records(conn: Connection, ids: Sequence[str], tasks: set[str] | None) -> Iterator[dict]:
+    """Value records; a task's value carries its Task subtype when its hash is in
+    ``tasks`` (None: always)."""
     value, sub, file, task = Value.__table__, Subvalue.__table__, File.__table__, Task.__table__
     for part in chunked(list(ids)):
         subs = _grouped(_rows(conn, sub, sub.c.parent_value_hash, part), "parent_value_hash")
         files = {r.value_hash: r for r in _rows(conn, file, file.c.value_hash, part)}
-        task_rows = {r.hash: r for r in _rows(conn, task, task.c.hash, part) if r.hash in tasks}
+        task_rows = {
+            r.hash: r
+            for r in _rows(conn, task, task.c.hash, part)
+            if tasks is None or r.hash in tasks
+        }
         for row in _rows(conn, value, value.c.value_hash, part):
             subtype = None
             if row.value_hash in files:
@@ -98,7 +104,11 @@ def _value_records(conn: Connection, ids: Sequence[str], tasks: set[str]) -> Ite
             }
 
 
-def _call_node_records(conn: Connection, ids: Sequence[str], evals: set[str]) -> Iterator[dict]:
+def _call_node_records(
+    conn: Connection, ids: Sequence[str], evals: set[str] | None
+) -> Iterator[dict]:
+    """Call node records; one carries its evaluation (single-reduction cache entry)
+    when the eval hash is in ``evals`` (None: always)."""
     node, edge, arg = CallNode.__table__, CallEdge.__table__, Argument.__table__
     result, subtree, evaluation = (
         ArgumentResult.__table__,
@@ -113,7 +123,7 @@ def _call_node_records(conn: Connection, ids: Sequence[str], evals: set[str]) ->
         upstreams = _grouped(_rows(conn, result, result.c.arg_hash, arg_hashes), "arg_hash")
         subtrees = _grouped(_rows(conn, subtree, subtree.c.call_hash, part), "call_hash")
         eval_ids = {n.call_hash: hash_eval_from_args_hash(n.task_hash, n.args_hash) for n in nodes}
-        wanted = [e for e in eval_ids.values() if e in evals]
+        wanted = [e for e in eval_ids.values() if evals is None or e in evals]
         eval_rows = {
             r.eval_hash: r for r in _rows(conn, evaluation, evaluation.c.eval_hash, wanted)
         }

@@ -34,7 +34,7 @@ def test_push_to_postgres_and_pull_back_into_a_new_sqlite_repo(pg_uri, tmp_path)
 
     pushed = redun(local, "push", "team")
     assert pushed.returncode == 0, pushed.stderr
-    assert "Pushed 1 execution(s)" in pushed.stdout
+    assert "record(s) to repo 'team'" in pushed.stdout
     assert run_sql(pg_uri, "SELECT count(*) FROM job")[0][0] == 4
     assert "up to date" in redun(local, "push", "team").stdout
 
@@ -44,7 +44,7 @@ def test_push_to_postgres_and_pull_back_into_a_new_sqlite_repo(pg_uri, tmp_path)
     assert redun(other, "repo", "add", "team", str(tmp_path / "team" / ".redun")).returncode == 0
     pulled = redun(other, "pull", "team")
     assert pulled.returncode == 0, pulled.stderr
-    assert "Pulled 1 execution(s)" in pulled.stdout
+    assert "new record(s) from repo 'team'" in pulled.stdout
     rerun = redun(other, "run", "wf.py", "main")
     assert rerun.returncode == 0, rerun.stderr
     assert rerun.stderr.count("Cached Job") == 4, rerun.stderr

@@ -59,6 +59,16 @@ def test_other_commands_write_to_client_stdout(project: Path) -> None:
     assert client.get_session().query(Execution).count() == 1
 
 
+def test_the_execution_records_the_clients_command_line(project: Path) -> None:
+    client = RedunClient(stdout=io.StringIO())
+    client.execute(["redun", "--repo", "default", "run", "wf.py", "add", "--a", "1", "--b", "2"])
+    execution = client.scheduler.backend.session.query(Execution).one()
+    assert (
+        execution.args
+        == '["redun", "--repo", "default", "run", "wf.py", "add", "--a", "1", "--b", "2"]'
+    )
+
+
 def test_a_bad_command_is_a_client_error(project: Path) -> None:
     client = RedunClient(stdout=io.StringIO(), stderr=io.StringIO())
     with pytest.raises(RedunError, match="no_such_task"):

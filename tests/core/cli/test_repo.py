@@ -69,3 +69,31 @@ def test_repo_errors(tmp_path, capsys):
     assert "no redun.ini in" in fails(capsys, "-c", home, "repo", "add", "x", missing)
     assert "unknown repository 'nope'" in fails(capsys, "-c", home, "repo", "remove", "nope")
     assert "[repos.x]" not in ini(home)
+
+
+def test_client_errors_are_redun_client_errors(tmp_path, monkeypatch):
+    """Scripts driving RedunClient catch a bad command as RedunClientError (and still as
+    our own error class); a repository without redun.ini is a FileNotFoundError."""
+    from redun.cli import RedunClient, RedunClientError
+    from redun.errors import ConfigError, UsageError
+
+    home = make_repo(tmp_path / "home")
+    os.makedirs(tmp_path / "empty")
+    monkeypatch.chdir(tmp_path)
+    client = RedunClient()
+    with pytest.raises(FileNotFoundError) as missing:
+        client.execute(["redun", "-c", home, "repo", "add", "x", str(tmp_path / "empty")])
+    assert isinstance(missing.value, ConfigError)
+    assert isinstance(missing.value, RedunClientError)
+    with pytest.raises(RedunClientError) as unknown:
+        client.execute(["redun", "-c", home, "--repo", "nope", "log"])
+    assert isinstance(unknown.value, UsageError)
+    assert "unknown repository 'nope'" in str(unknown.value)
+
+
+def test_add_a_directory_another_repository_uses(tmp_path):
+    home, other = make_repo(tmp_path / "home"), make_repo(tmp_path / "other")
+    run(home, "repo", "add", "first", other)
+    notice = run(home, "repo", "add", "second", other)
+    assert notice == f"Existing repository 'first' also uses config at {other}\n"
+    assert "[repos.second]" in ini(home)

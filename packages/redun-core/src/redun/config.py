@@ -24,7 +24,7 @@ from redun.config_values import (  # noqa: F401  (re-exported: redun.config.pars
     parse_float,
     parse_int,
 )
-from redun.errors import ConfigError
+from redun.errors import ConfigError, ConfigNotFoundError
 
 REDUN_CONFIG_ENV = "REDUN_CONFIG"
 REDUN_CONFIG_DIR = ".redun"
@@ -355,7 +355,7 @@ def load_config(config_dir: str, create: bool = True) -> Config:
     path = os.path.join(config_dir, REDUN_INI_FILE)
     if not os.path.exists(path):
         if not create:
-            raise ConfigError(
+            raise ConfigNotFoundError(
                 f"no redun.ini in {config_dir}: run `redun -c {config_dir} init` or fix "
                 "-c/--config (REDUN_CONFIG)"
             )

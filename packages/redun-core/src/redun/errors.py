@@ -24,6 +24,13 @@ class ConfigError(UsageError):
     """redun.ini or a config override is malformed or inconsistent."""
 
 
+class ConfigNotFoundError(ConfigError, FileNotFoundError):
+    """A config dir named explicitly (``-c``, ``redun repo add``) has no redun.ini.
+
+    Also a ``FileNotFoundError``, which is what upstream raises there.
+    """
+
+
 class PluginError(UsageError):
     """A plugin failed to load, or a name no plugin provides was requested."""
 

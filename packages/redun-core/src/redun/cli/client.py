@@ -8,13 +8,16 @@ and leaves the scheduler it used in ``client.scheduler`` for inspecting the reco
 
 from __future__ import annotations
 
+import functools
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 from typing import IO, Any
 
 import click
 
-from redun.errors import RedunError
+from redun.errors import RedunError, UsageError
+
+ARGV_KEY = "redun.client_argv"
 
 
 class RedunClientError(RedunError):
@@ -42,6 +45,8 @@ class RedunClient:
         with redirect_stdout(self.stdout), redirect_stderr(self.stderr):
             try:
                 ctx = cli.make_context("redun", argv[1:])
+                # The command line `redun run` records on the execution (not sys.argv).
+                ctx.meta[ARGV_KEY] = argv
                 with ctx:
                     result = cli.invoke(ctx)
                     state = ctx.obj
@@ -67,6 +72,8 @@ class RedunClient:
                     # The task's (or the script's own) exception, as a caller of
                     # scheduler.run() or of `import` would see it, as upstream's client.
                     raise cause from None
+                if isinstance(exc, UsageError):
+                    raise _as_client_error(exc) from exc.__cause__
                 raise
 
     def get_scheduler(self, *args: Any, **kwargs: Any) -> Any:
@@ -82,3 +89,17 @@ class RedunClient:
     def get_session(self, *args: Any, **kwargs: Any) -> Any:
         """An ORM session on the repository (``redun.backends.db.RedunSession``)."""
         return self.get_scheduler().backend.session
+
+
+@functools.cache
+def _client_error_class(cls: type[UsageError]) -> type:
+    """``cls`` that is also a ``RedunClientError``."""
+    return type(cls.__name__, (cls, RedunClientError), {"__module__": cls.__module__})
+
+
+def _as_client_error(exc: UsageError) -> BaseException:
+    """A bad command's error as upstream's client raises it, a ``RedunClientError``,
+    still an instance of its own class (``ConfigError``, ...) for code catching that."""
+    error = _client_error_class(type(exc))(*exc.args)
+    error.__dict__.update(exc.__dict__)
+    return error.with_traceback(exc.__traceback__)

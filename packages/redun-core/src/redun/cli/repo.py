@@ -92,16 +92,20 @@ def repo_add(name: str, config_dir: str) -> None:
             f"repository '{name}' already exists ({dirs[name]}); `redun repo remove {name}` first"
         )
     load_config(config_dir, create=False)  # The target must be a valid repository.
+    shared = False
     for other, other_dir in sorted(dirs.items()):
         if other_dir and os.path.abspath(other_dir) == config_dir:
-            click.echo(f"Repository '{other}' also uses {config_dir}")
+            # Upstream's wording; the notice stands in for the confirmation below.
+            click.echo(f"Existing repository '{other}' also uses config at {config_dir}")
+            shared = True
     path = _ini_path()
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
     prefix = "" if not text or text.endswith("\n") else "\n"
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(f"{prefix}\n[repos.{name}]\nconfig_dir = {config_dir}\n")
-    click.echo(f"Added repository '{name}': {config_dir}")
+    if not shared:
+        click.echo(f"Added repository '{name}': {config_dir}")
 
 
 @repo_command.command("list")

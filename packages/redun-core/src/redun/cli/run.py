@@ -386,8 +386,16 @@ def _post_mortem(exc: BaseException) -> None:
 
 def _exec_argv(script: str, task_name: str, task_args: tuple[str, ...]) -> list[str]:
     """The command line recorded on the execution, as the user typed it when we can tell."""
-    argv = sys.argv[1:]
-    if os.path.basename(sys.argv[0]).startswith("redun") and "run" in argv and script in argv:
+    from redun.cli.client import ARGV_KEY
+
+    context = click.get_current_context(silent=True)
+    given = context.meta.get(ARGV_KEY) if context is not None else None
+    program, *argv = given or sys.argv
+    if (
+        (given or os.path.basename(program).startswith("redun"))
+        and "run" in argv
+        and script in argv
+    ):
         return ["redun", *argv]
     return ["redun", "run", script, task_name, *task_args]
 

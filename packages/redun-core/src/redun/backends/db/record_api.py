@@ -127,9 +127,15 @@ class RecordApi:
 
     def _record_read(self) -> Any:
         """A read transaction that sees everything this process has recorded."""
+        self._ready()
+        return self.transaction()  # type: ignore[attr-defined]
+
+    def _ready(self) -> None:
+        """Open the database (a bare ``Scheduler()`` has not yet) and make this process's
+        queued writes visible."""
+        self.load()  # type: ignore[attr-defined]
         self.flush()  # type: ignore[attr-defined]
         self._end_session_transaction()
-        return self.transaction()  # type: ignore[attr-defined]
 
     def _end_session_transaction(self) -> None:
         # On an in-memory database the user's session shares our one connection: its
@@ -165,8 +171,7 @@ class RecordApi:
         from redun.backends.db.sync import write_transaction
         from redun.backends.db.sync_io import import_records
 
-        self.flush()  # type: ignore[attr-defined]
-        self._end_session_transaction()
+        self._ready()
         with write_transaction(self) as conn:  # type: ignore[arg-type]
             counts = import_records(conn, list(records), "put_records")
         return sum(counts.values())

@@ -59,14 +59,13 @@ class SyncResult:
     records: int
 
     def describe(self, verb: str, repo: str) -> str:
-        """The one-line report of ``redun push``/``pull``."""
+        """The one-line report of ``redun push``/``pull``, in upstream's words (scripts
+        parse it); the execution count goes to the log."""
+        if verb == "Pulled":
+            return f"Pulled {self.records} new record(s) from repo '{repo}'"
         if not self.records:
-            return f"Repository '{repo}' is up to date."
-        where = "from" if verb == "Pulled" else "to"
-        return (
-            f"{verb} {self.executions} execution(s), {self.records} record(s) "
-            f"{where} repository '{repo}'."
-        )
+            return f"Repo '{repo}' is up to date."
+        return f"{verb} {self.records} record(s) to repo '{repo}'"
 
 
 # (table, key column, plan kind): rows whose key is in the plan's ids of that kind, in

@@ -25,8 +25,7 @@ class TagApi:
     ``delete_tags``."""
 
     def _tag_transaction(self) -> Any:
-        self.flush()  # type: ignore[attr-defined]
-        self._end_session_transaction()  # type: ignore[attr-defined]
+        self._ready()  # type: ignore[attr-defined]
         return self.transaction()  # type: ignore[attr-defined]
 
     def _write_tags(self, rows: Sequence[Any]) -> TagList:

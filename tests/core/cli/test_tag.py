@@ -65,6 +65,15 @@ def test_tags_on_jobs_tasks_and_values(repo):
     assert f"Job {job}" in found and f"Task {task}" in found
 
 
+def test_tagged_records_are_listed_with_their_tags(repo):
+    task_line = run(repo, "log", "--task").splitlines()[0]
+    task, name = task_line.split()[1:3]
+    run(repo, "tag", "add", task, "team=x")
+    listed = run(repo, "tag", "list", "team").splitlines()
+    assert f"Task {task} {name} (team=x)" in listed
+    assert run(repo, "log", "--task").splitlines()[0] == f"Task {task} {name} (team=x)"
+
+
 def test_readding_a_removed_tag_makes_it_current_again(repo):
     run(repo, "tag", "add", "-", "k=1")
     run(repo, "tag", "rm", "-", "k=1")

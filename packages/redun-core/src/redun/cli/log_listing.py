@@ -133,26 +133,35 @@ def list_records(conn: Connection, view: LogView, options: dict[str, Any]) -> No
 
 
 def _list(view: LogView, kind: str, records: list[Any]) -> None:
+    """One line per record; jobs, call nodes, tasks and values end with their current
+    tags, as upstream's listing does (executions show theirs in ``execution_line``)."""
+    from redun.backends.db.queries import get_tags
+    from redun.cli.log import _tags
+
     if kind == "Execution":
         for info in records:
             view.execution_line(info)
-    elif kind == "Job":
+        return
+    key = {"Job": "id", "CallNode": "call_hash", "Task": "hash", "Value": "value_hash"}[kind]
+    tags = get_tags(view.conn, [getattr(record, key) for record in records])
+    if kind == "Job":
         args = view.call_args([j.call_hash for j in records if j.call_hash])
         for job in records:
-            view.job_line(job, args.get(job.call_hash or "", ""))
+            view.job_line(job, args.get(job.call_hash or "", ""), tags=tags.get(job.id))
     elif kind == "CallNode":
         for node in records:
             if view.fmt == "json":
                 view.json({"_type": "CallNode", **node._asdict()})
             else:
-                view.echo(f"CallNode {view._id(node.call_hash)} {node.task_name} ")
+                suffix = _tags(tags.get(node.call_hash, []))
+                view.echo(f"CallNode {view._id(node.call_hash)} {node.task_name} {suffix}")
     elif kind == "Task":
         for task in records:
             name = f"{task.namespace}.{task.name}" if task.namespace else task.name
             if view.fmt == "json":
                 view.json({"_type": "Task", **task._asdict(), "fullname": name})
             else:
-                view.echo(f"Task {view._id(task.hash)} {name} ")
+                view.echo(f"Task {view._id(task.hash)} {name} {_tags(tags.get(task.hash, []))}")
     else:
         previews = view.values([row.value_hash for row in records])
         for row in records:
@@ -160,4 +169,5 @@ def _list(view: LogView, kind: str, records: list[Any]) -> None:
             if view.fmt == "json":
                 view.json({"_type": "Value", "value_hash": row.value_hash, "type": row.type})
             else:
-                view.echo(f"Value {view._id(row.value_hash)} {row.type} {text} ")
+                suffix = _tags(tags.get(row.value_hash, []))
+                view.echo(f"Value {view._id(row.value_hash)} {row.type} {text} {suffix}")

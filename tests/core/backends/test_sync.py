@@ -49,7 +49,7 @@ def test_push_copies_every_table_then_is_up_to_date(source, dest_dir):
     src.close(), dest.close()
     assert first.executions == 2 and first.records > 0
     assert second.records == 0
-    assert second.describe("Pushed", "other") == "Repository 'other' is up to date."
+    assert second.describe("Pushed", "other") == "Repo 'other' is up to date."
     for table in TABLES:
         assert rows(dest_dir, table) == rows(source, table), table
 

@@ -58,7 +58,7 @@ def test_setup_function_builds_the_scheduler_with_typed_setup_args(project: Path
 
 def test_setup_function_errors_reach_the_user(project: Path, redun) -> None:
     result = redun("run", "workflow.py", "where")
-    assert result.code == 2
+    assert result.code == 1
     assert (
         "redun: error: [scheduler] setup_scheduler setup_scheduler() failed: "
         "ValueError: Unknown profile: root" in result.err

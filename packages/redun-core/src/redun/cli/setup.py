@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from redun.errors import ConfigError, UsageError
+from redun.errors import ConfigError, RedunError, UsageError
 
 if TYPE_CHECKING:
     from redun.config import Config
@@ -76,7 +76,8 @@ def build_scheduler(config: Config, setup_args: Sequence[str] = ()) -> Scheduler
         return func(config, **kwargs)
     except Exception as exc:
         detail = " ".join(str(exc).split())
-        raise ConfigError(
+        # The user's own code failed, not their command line: exit 1, as upstream does.
+        raise RedunError(
             f"[scheduler] setup_scheduler {getattr(func, '__name__', '?')}() failed: "
             f"{type(exc).__name__}: {detail}"
         ) from exc

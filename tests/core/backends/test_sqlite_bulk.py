@@ -149,3 +149,25 @@ def test_multi_row_statements_split_at_the_variable_limit(tmp_path, monkeypatch,
     assert len(jobs) == 47
     assert all(job[2] == "2026-11-30 01:02:03.456789" for job in jobs)  # end_time updated
     assert sorted(job[4] for job in jobs) == [0] * 23 + [1] * 24  # cached from the end rows
+
+
+def test_statements_come_in_few_reused_shapes():
+    """Every batch size is covered exactly, by at most nine statement shapes per table,
+    so the connection's statement cache reuses them instead of filling with one-off
+    multi-megabyte programs (the 100,000-job fan-out's peak memory)."""
+    from redun.backends.db.sqlite_bulk import MAX_ROWS, insert_statements, statement_sizes
+
+    shapes = set()
+    for count in range(0, 3 * MAX_ROWS + 7):
+        sizes = list(statement_sizes(count, 7, 32766))
+        assert sum(sizes) == count
+        assert all(0 < size <= MAX_ROWS for size in sizes)
+        shapes.update(sizes)
+    assert len(shapes) <= 9
+    # A narrow variable limit still splits by it.
+    assert list(statement_sizes(10, 8, 24)) == [3, 3, 3, 1]
+
+    rows = [{"hash": f"{i:040x}", "name": "t", "namespace": "", "source": ""} for i in range(300)]
+    statements = list(insert_statements("task", rows, 32766))
+    assert [sql.count("(?") for sql, _ in statements] == [256, 32, 8, 4]
+    assert sum(len(params) for _, params in statements) == 300 * 4

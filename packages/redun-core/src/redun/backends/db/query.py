@@ -123,7 +123,7 @@ class CallGraphQuery:
     def _from_filter(self, record_filter: RecordFilter, kinds: Iterable[str] | None = None) -> Any:
         wanted = self.MODEL_NAMES if kinds is None else list(kinds)
         return self._narrow(
-            {kind: sa_and(record_filter.conditions(kind)) for kind in wanted}, kinds
+            {kind: _all_of(record_filter.conditions(kind)) for kind in wanted}, kinds
         )
 
     def filter_types(self, types: Iterable[str]) -> CallGraphQuery:
@@ -337,13 +337,15 @@ class CallGraphQuery:
             yield row[0] if flat else row
 
 
-def sa_and(conditions: list[Any]) -> Any:
+def _all_of(conditions: list[Any]) -> Any:
+    """One condition from a kind's filter conditions (true when there are none)."""
     import sqlalchemy as sa
 
     return sa.and_(sa.true(), *conditions)
 
 
 def _select_scalar(column: Any, where: Any) -> Any:
+    """A correlated scalar subquery (an execution's root job start time, for ordering)."""
     import sqlalchemy as sa
 
     return sa.select(column).where(where).scalar_subquery()

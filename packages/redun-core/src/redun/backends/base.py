@@ -8,12 +8,28 @@ job; ``flush`` is the only synchronisation point.
 
 from __future__ import annotations
 
+import enum
 from abc import ABC, abstractmethod
 from collections.abc import Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 if TYPE_CHECKING:
     from redun.backends.records import CallNodeHit, Row
+
+
+class TagEntity(enum.Enum):
+    """What a tag is attached to (stored by name in ``tag.entity_type``).
+
+    Defined here, without SQLAlchemy, because plugin backends and user code pass it to
+    ``record_tags`` (upstream's ``redun.backends.base.TagEntity``).
+    """
+
+    Execution = "Execution"
+    Job = "Job"
+    CallNode = "CallNode"
+    Task = "Task"
+    Value = "Value"
+    Null = "Null"
 
 
 class RedunBackend(ABC):
@@ -73,11 +89,12 @@ class RedunBackend(ABC):
         return dict.fromkeys(handle_hashes, True)
 
     def rollback_handle(
-        self, handle_hash: str, fullname: str, keep: Collection[str] = ()
+        self, handle: Any, fullname: str | None = None, keep: Collection[str] = ()
     ) -> set[str]:
-        """Mark every state of system ``fullname`` grown from ``handle_hash`` invalid, except
-        those in ``keep`` (and what grew from them); return the invalidated hashes. The
-        default keeps no lineage, so there is nothing to invalidate."""
+        """Mark every state of system ``fullname`` grown from ``handle`` (a state's hash, or
+        a Handle, which names its system) invalid, except those in ``keep`` (and what grew
+        from them); return the invalidated hashes. The default keeps no lineage, so there
+        is nothing to invalidate."""
         return set()
 
     def get_execution_savings(self, execution_id: str) -> Any:
@@ -87,12 +104,3 @@ class RedunBackend(ABC):
 
     def get_db_version(self) -> Any:  # pragma: no cover - optional
         raise NotImplementedError
-
-
-def __getattr__(name: str) -> Any:
-    # Upstream's home of TagEntity; it lives with the SQL types (loaded on first use).
-    if name == "TagEntity":
-        from redun.backends.db.types import TagEntity
-
-        return TagEntity
-    raise AttributeError(f"module 'redun.backends.base' has no attribute '{name}'")

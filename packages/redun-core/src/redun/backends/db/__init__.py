@@ -20,6 +20,8 @@ _EXPORTS = {
     "JSON": "redun.backends.db.types",
     "RedunSession": "redun.backends.db.session",
     "REDUN_DB_VERSIONS": "redun.backends.db.versions",
+    "MAX_VALUE_SIZE_PREVIEW": "redun.backends.db.preview",
+    "PreviewValue": "redun.backends.db.preview",
     "RedunDatabaseError": "redun.errors",
     "RedunVersionError": "redun.errors",
 }

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from redun.backends.db.engine import (
@@ -30,6 +31,8 @@ from redun.backends.db.versions import NULL_VERSION, is_compatible
 from redun.errors import BackendError
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
     from redun.backends.records import Row
 
 
@@ -81,7 +84,9 @@ class RedunBackendDb(SqlBackend):
         A file at the current schema is opened through the DBAPI alone; a file this
         process may not write, for reading only.
         """
-        if self._loaded or self._load_read_only() or self._load_direct():
+        if self._loaded and not self._version_stale:
+            return
+        if not self._loaded and (self._load_read_only() or self._load_direct()):
             return
         super().load(migrate)
 
@@ -178,13 +183,22 @@ class RedunBackendDb(SqlBackend):
                 "its directory): runs cannot be recorded there; fix the permissions or use "
                 "another repository"
             )
+        self._end_session_transaction()
+        super().write(rows)
+
+    def _end_session_transaction(self) -> None:
+        """An in-memory database is one connection: a user's open transaction on it
+        (``scheduler.backend.session``) would make our BEGIN fail. Commit it first."""
         session = self._session
         if session is not None and self.path is None and session.in_transaction():
-            # An in-memory database is one connection: a user's open read transaction
-            # (scheduler.backend.session) would make the writer's BEGIN fail. End it.
             with self.dialect.lock:
                 session.commit()
-        super().write(rows)
+
+    @contextmanager
+    def transaction(self, immediate: bool = False) -> Iterator[Connection]:
+        self._end_session_transaction()
+        with super().transaction(immediate) as conn:
+            yield conn
 
     def checkpoint(self) -> None:
         """Commit everything queued and fold the WAL into the database file, so that the

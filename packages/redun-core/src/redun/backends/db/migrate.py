@@ -79,8 +79,8 @@ def migrate(conn: Connection, current: DBVersionInfo, desired: DBVersionInfo, wh
             )
     if current.key > LATEST.key:
         raise DatabaseVersionError(
-            f"database at {where} is version {current}, newer than this redun knows "
-            f"({LATEST}); upgrade redun"
+            f"database at {where} is too new for this redun: version {current} > "
+            f"{LATEST}; upgrade redun"
         )
 
     from alembic import command

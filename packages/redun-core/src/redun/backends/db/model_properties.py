@@ -12,7 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
-from redun.backends.db.preview import PICKLE_FORMAT, trim
+from redun.backends.db.preview import (
+    MAX_VALUE_SIZE_PREVIEW,
+    PICKLE_FORMAT,
+    PreviewValue,
+    trim,
+)
 from redun.backends.db.types import TagEntity
 
 _models: dict[str, Any] = {}
@@ -47,13 +52,26 @@ def _value_parsed(self: Any) -> Any:
     return pickle_preview(data)
 
 
+def _value_preview(self: Any) -> Any:
+    """The value, or a ``PreviewValue`` when it is too large to load (or its value-store
+    file is missing)."""
+    if self.value:
+        size = len(self.value)
+    else:
+        store = getattr(_session(self).backend, "value_store", None)
+        size = store.size(self.value_hash) if store is not None else 0
+    if size > MAX_VALUE_SIZE_PREVIEW or size < 0:
+        return PreviewValue(self, size)
+    return _value_parsed(self)
+
+
 def _value_repr(self: Any) -> str:
     return f"Value(hash='{self.value_hash[:8]}', value={trim(repr(self.value_parsed))})"
 
 
 VALUE = {
     "value_parsed": property(_value_parsed),
-    "preview": property(_value_parsed),
+    "preview": property(_value_preview),
     "in_value_store": property(lambda self: len(self.value) == 0),
     "__repr__": _value_repr,
 }

@@ -7,6 +7,19 @@ from typing import Any
 
 PICKLE_FORMAT = "application/python-pickle"
 MAX_PREVIEW = 200
+# A stored value larger than this (bytes) is not loaded to preview it (upstream's limit).
+MAX_VALUE_SIZE_PREVIEW = 1_000_000
+
+
+class PreviewValue:
+    """Stands in for a value too large to load for display: its type, hash and size."""
+
+    def __init__(self, value: Any, size: int) -> None:
+        self.value = value
+        self.size = size
+
+    def __repr__(self) -> str:
+        return f"{self.value.type}(hash={self.value.value_hash[:8]}, size={self.size})"
 
 
 def trim(text: str, limit: int = MAX_PREVIEW) -> str:

@@ -17,11 +17,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from redun.backends.base import RedunBackend
 from redun.backends.db.record_api import RecordApi
+from redun.backends.db.recording_api import RecordingApi
 from redun.backends.db.tag_api import TagApi
 from redun.backends.db.versions import (
     LATEST,
     MAX_MAJOR,
     NULL_VERSION,
+    REDUN_DB_VERSIONS,
+    REQUIRED_RANGE,
     SUPPORTED_RANGE,
     DBVersionInfo,
     is_compatible,
@@ -41,7 +44,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-class SqlBackend(RecordApi, TagApi, RedunBackend):
+class SqlBackend(RecordingApi, RecordApi, TagApi, RedunBackend):
     """Provenance and cache store in a SQL database (schema 3.5, upstream-compatible).
 
     Parameters
@@ -77,6 +80,11 @@ class SqlBackend(RecordApi, TagApi, RedunBackend):
         self.value_store, self.value_store_min_size = value_store_from_config(
             dict(config), config_dir
         )
+        self.max_value_size = int(config.get("max_value_size", self.max_value_size))
+        # Set when migrate() changes the schema: the next load() checks it again.
+        self._version_stale = False
+        # False on a clone: it shares this backend's engine and writer, not their lifetime.
+        self._owner = True
 
     @property
     def session(self) -> Any:
@@ -116,6 +124,50 @@ class SqlBackend(RecordApi, TagApi, RedunBackend):
         """``func(*args)``, retried on the dialect's transient failures."""
         return self.dialect.retry.call(func, *args, what=what)
 
+    def create_engine(self) -> Engine:
+        """Open the engine without looking at the schema (upstream's name for ``connect``)."""
+        return self.connect()
+
+    def clone(self, session: Any = None) -> SqlBackend:
+        """A backend sharing this one's engine and writer with its own ORM session (one
+        per thread: sessions are not thread-safe); closing it closes only that session.
+
+        Raises
+        ------
+        BackendError
+            This backend is not loaded yet.
+        """
+        import copy
+
+        if not self._loaded:
+            raise BackendError(
+                f"database {self.where} can be cloned only after the backend has been loaded "
+                "(call load() first)"
+            )
+        self.connect()  # the engine the clone shares (the SQLite fast path opens it late)
+        clone = copy.copy(self)
+        clone._owner = False
+        clone._session = session
+        if session is None:
+            from redun.backends.db.session import open_session
+
+            clone._session = open_session(clone)
+        return clone
+
+    @staticmethod
+    def get_all_db_versions() -> list[DBVersionInfo]:
+        """Every schema version redun has released, oldest first."""
+        return list(REDUN_DB_VERSIONS)
+
+    @staticmethod
+    def get_db_version_required() -> tuple[DBVersionInfo, DBVersionInfo]:
+        """The oldest and newest schema versions this code reads and writes."""
+        return REQUIRED_RANGE
+
+    def is_db_compatible(self) -> bool:
+        """Whether this code can use the database at its current schema version."""
+        return is_compatible(self.get_db_version())
+
     def get_db_version(self) -> DBVersionInfo:
         """The schema version of the database (``NULL_VERSION`` when it has none)."""
         from redun.backends.db.migrate import current_version
@@ -131,11 +183,17 @@ class SqlBackend(RecordApi, TagApi, RedunBackend):
         from redun.backends.db.migrate import table_names
         from redun.backends.db.versions import read_db_version
 
-        if self._loaded:
+        if self._loaded and not self._version_stale:
             return
         with self.transaction() as conn:
             names = table_names(conn)
             version = read_db_version(conn, names)
+        if self._loaded:
+            # migrate() moved the schema under this open backend: check it again.
+            if not is_compatible(version):
+                self._upgrade_or_refuse(version, self.automigrate if migrate is None else migrate)
+            self._version_stale = False
+            return
         if version == NULL_VERSION:
             with self.transaction(immediate=True) as conn:
                 names = table_names(conn)
@@ -181,17 +239,22 @@ class SqlBackend(RecordApi, TagApi, RedunBackend):
             )
         self.migrate(LATEST, upgrade_only=True)
 
-    def migrate(self, desired: DBVersionInfo | None = None, upgrade_only: bool = False) -> bool:
-        """Move the schema to ``desired`` (latest by default); False if nothing changed."""
+    def migrate(
+        self, desired_version: DBVersionInfo | None = None, upgrade_only: bool = False
+    ) -> bool:
+        """Move the schema to ``desired_version`` (latest by default); False if nothing
+        changed. ``upgrade_only`` never moves it down."""
         from redun.backends.db.migrate import current_version
         from redun.backends.db.migrate import migrate as run_migration
 
-        desired = desired or LATEST
+        desired = desired_version or LATEST
         with self.transaction(immediate=True) as conn:
             current = current_version(conn)
             if upgrade_only and desired.key <= current.key:
                 return False
-            return run_migration(conn, current, desired, self.where)
+            changed = run_migration(conn, current, desired, self.where)
+        self._version_stale = self._version_stale or changed
+        return changed
 
     def _start_writer(self) -> None:
         from redun.backends.db.writer import Writer
@@ -223,10 +286,12 @@ class SqlBackend(RecordApi, TagApi, RedunBackend):
 
     def close(self) -> None:
         """Flush and stop the writer, release connections. Idempotent."""
-        writer, self._writer = self._writer, None
         session, self._session = self._session, None
         if session is not None:
             session.close()
+        if not self._owner:
+            return  # a clone: the engine and writer belong to the backend it came from
+        writer, self._writer = self._writer, None
         try:
             if writer is not None:
                 writer.close()
@@ -302,11 +367,17 @@ class SqlBackend(RecordApi, TagApi, RedunBackend):
         return get_handle_validity(self, handle_hashes)
 
     def rollback_handle(
-        self, handle_hash: str, fullname: str, keep: Collection[str] = ()
+        self, handle: Any, fullname: str | None = None, keep: Collection[str] = ()
     ) -> set[str]:
         from redun.backends.db.handles import rollback_handle
 
-        return rollback_handle(self, handle_hash, fullname, keep)
+        if not isinstance(handle, str):  # a Handle (upstream's signature)
+            handle, fullname = handle.__handle__.hash, handle.__handle__.fullname
+        invalid = rollback_handle(self, handle, fullname or "", keep)
+        if invalid and self._session is not None:
+            # Handle rows the session loaded may now be stale.
+            self._session.expire_all()
+        return invalid
 
 
 # Loaded backends not closed yet: a script that runs a Scheduler and exits still has

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from redun.backends.records import TagRow
+from redun.hashing import hash_tag, json_dumps
 from redun.tags import ANY_VALUE
 
 TagList = list[tuple[str, str, str, Any]]
@@ -18,6 +20,16 @@ TagList = list[tuple[str, str, str, Any]]
 
 def _kind(entity_type: Any) -> str:
     return getattr(entity_type, "name", entity_type)
+
+
+def _tag_rows(
+    kind: str, entity_id: str, tags: list[tuple[str, Any]], parents: list[str]
+) -> list[TagRow]:
+    """Tags with exactly these parents (a tag recorded before keeps its hash and state)."""
+    return [
+        TagRow(hash_tag(entity_id, key, value, parents), kind, entity_id, key, value, (*parents,))
+        for key, value in tags
+    ]
 
 
 class TagApi:
@@ -35,8 +47,8 @@ class TagApi:
         return [(row.tag_hash, row.entity_id, row.key, row.value) for row in rows]
 
     def get_tags(self, entity_ids: Iterable[str]) -> dict[str, dict[str, list[Any]]]:
-        """Current tags of these entities: ``{entity_id: {key: [values]}}``; an entity
-        without tags is absent."""
+        """Current tags of these entities: ``{entity_id: {key: [values]}}``, the values of
+        a key in their JSON order; an entity without tags is absent."""
         from sqlalchemy import select
 
         from redun.backends.db.sync_walk import chunked
@@ -53,6 +65,9 @@ class TagApi:
                 )
                 for entity_id, key, value in conn.execute(query):
                     found.setdefault(entity_id, {}).setdefault(key, []).append(value)
+        for entity_tags in found.values():
+            for values in entity_tags.values():
+                values.sort(key=json_dumps)  # a stable order, whatever the database's
         return found
 
     def record_tags(
@@ -66,8 +81,11 @@ class TagApi:
     ) -> TagList:
         """Add tags to an entity (``TagEntity`` or its name); ``parents`` are tags they
         replace, ``update`` replaces the current tags of the same keys. Returns
-        ``(tag_hash, entity_id, key, value)`` of the tags written. ``new`` is accepted
-        for upstream's signature: tags written here are always current."""
+        ``(tag_hash, entity_id, key, value)`` of the tags written.
+
+        ``new`` (implied by ``update``) makes a tag current even if the same tag was once
+        edited away; without it, re-adding a deleted tag leaves it retired, as upstream.
+        """
         from redun.backends.db.tags import current_tags, new_tag_rows
 
         tags = list(tags)
@@ -78,7 +96,11 @@ class TagApi:
             if update:
                 keys = [key for key, _ in tags]
                 parents += [tag_hash for tag_hash, _, _ in current_tags(conn, entity_id, keys)]
-            rows = new_tag_rows(conn, _kind(entity_type), entity_id, tags, parents)
+                new = True
+            if new:
+                rows = new_tag_rows(conn, _kind(entity_type), entity_id, tags, parents)
+            else:
+                rows = _tag_rows(_kind(entity_type), entity_id, tags, sorted(set(parents)))
         return self._write_tags(rows)
 
     def update_tags(

@@ -7,7 +7,6 @@ encodings is what lets one database be shared by both implementations.
 
 from __future__ import annotations
 
-import enum
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -15,18 +14,8 @@ from typing import Any
 from sqlalchemy import DateTime, String
 from sqlalchemy.types import TypeDecorator
 
+from redun.backends.base import TagEntity  # noqa: F401 - models and users import it here
 from redun.hashing import json_dumps  # the normalized form tags are hashed in
-
-
-class TagEntity(enum.Enum):
-    """What a tag is attached to (stored by name in ``tag.entity_type``)."""
-
-    Execution = "Execution"
-    Job = "Job"
-    CallNode = "CallNode"
-    Task = "Task"
-    Value = "Value"
-    Null = "Null"
 
 
 class JSON(TypeDecorator):

@@ -33,6 +33,40 @@ class DBVersionInfo(NamedTuple):
     def __str__(self) -> str:
         return f"{self.major}.?" if self.minor == UNKNOWN_MINOR else f"{self.major}.{self.minor}"
 
+    # Versions compare by (major, minor) alone, as upstream's do: ``version < required``.
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DBVersionInfo):
+            return NotImplemented
+        return self.key == other.key
+
+    def __ne__(self, other: object) -> bool:
+        if not isinstance(other, DBVersionInfo):
+            return NotImplemented
+        return self.key != other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, DBVersionInfo):
+            return NotImplemented
+        return self.key < other.key
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, DBVersionInfo):
+            return NotImplemented
+        return self.key <= other.key
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, DBVersionInfo):
+            return NotImplemented
+        return self.key > other.key
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, DBVersionInfo):
+            return NotImplemented
+        return self.key >= other.key
+
 
 # Every version upstream redun has released, oldest first (revision ids are upstream's).
 DB_VERSIONS: tuple[DBVersionInfo, ...] = (
@@ -53,6 +87,11 @@ LATEST = DB_VERSIONS[-1]
 OLDEST_MIGRATABLE = DB_VERSIONS[-2]
 MIN_VERSION = (3, 5)
 MAX_MAJOR = 3  # accepted: >=3.5,<4
+# The same range as versions (upstream's ``get_db_version_required``).
+REQUIRED_RANGE = (
+    DBVersionInfo("", MIN_VERSION[0], MIN_VERSION[1], ""),
+    DBVersionInfo("", MAX_MAJOR, UNKNOWN_MINOR, ""),
+)
 SUPPORTED_RANGE = f">={MIN_VERSION[0]}.{MIN_VERSION[1]},<{MAX_MAJOR + 1}"
 
 # A database with no redun tables at all.

@@ -6,6 +6,7 @@ import sqlite3
 
 from redun import task
 from redun.backends.db import Value
+from redun.pickling import pickle_dumps
 
 redun_namespace = "value_store_test"
 calls: list[int] = []
@@ -60,3 +61,27 @@ def test_a_relative_store_path_is_relative_to_the_config_dir(tmp_path):
         config_dir=str(tmp_path),
     )
     assert backend.value_store.root_path == str(tmp_path / "store")
+
+
+@task()
+def text(n: int) -> str:
+    return "A" * n
+
+
+def test_preview_summarizes_a_value_too_large_to_load(make_scheduler, db_path, tmp_path):
+    from redun.backends.db import MAX_VALUE_SIZE_PREVIEW, PreviewValue
+
+    config = {"db_uri": f"sqlite:///{db_path}", "value_store_path": str(tmp_path / "values")}
+    scheduler = make_scheduler(backend=config)
+    small, large = scheduler.run(text(3)), scheduler.run(text(MAX_VALUE_SIZE_PREVIEW + 10))
+    session = scheduler.backend.session
+
+    def row(value):
+        value_hash = scheduler.type_registry.get_hash(value)
+        return session.query(Value).filter(Value.value_hash == value_hash).one()
+
+    assert row(small).preview == "AAA"
+    preview = row(large).preview
+    assert isinstance(preview, PreviewValue)
+    size = len(pickle_dumps(large))
+    assert repr(preview) == f"builtins.str(hash={row(large).value_hash[:8]}, size={size})"

@@ -53,8 +53,10 @@ def make_repo(directory) -> str:
     return config_dir
 
 
-def run_workflow(config_dir: str, path: str, n: int, tags: tuple = ()) -> None:
-    """Run ``main(path, n)`` into the repo."""
+def run_workflow(
+    config_dir: str, path: str, n: int, tags: tuple = (("project", "synctest"),)
+) -> None:
+    """Run ``main(path, n)`` into the repo, with execution tags as `redun run` gives."""
     db = os.path.join(config_dir, "redun.db")
     scheduler = Scheduler(config={"backend": {"db_uri": f"sqlite:///{db}"}})
     try:

@@ -45,7 +45,7 @@ def main(x: int) -> int:
 @pytest.fixture
 def ran(make_scheduler):
     scheduler = make_scheduler()
-    assert scheduler.run(main(4)) == 9
+    assert scheduler.run(main(4), tags=[("step", "orm")]) == 9
     return scheduler
 
 

@@ -192,3 +192,29 @@ def test_merge_handles_refuses_other_systems(make_scheduler, workdir):
 
     with pytest.raises(HandleError, match="different systems"):
         make_scheduler().run(mixed(DbHandle("items", "items.db"), DbHandle("others", "others.db")))
+
+
+@task(namespace="handle_wf_again")
+def passthrough(db):
+    return db
+
+
+@task(namespace="handle_wf_again")
+def other(db):
+    return db
+
+
+def test_a_state_rolled_back_and_made_again_by_the_same_scheduler_is_valid(workdir) -> None:
+    """One Scheduler, three runs: other() rolls passthrough()'s state back; running
+    passthrough() again makes that state again, so it must be valid again."""
+    scheduler = Scheduler()
+    db = DbHandle("db", "again.db")
+    first = scheduler.run(passthrough(db))
+    second = scheduler.run(other(db))
+    assert not scheduler.backend.is_valid_handle(first)
+
+    again = scheduler.run(passthrough(db))
+
+    assert again.__handle__.hash == first.__handle__.hash
+    assert scheduler.backend.is_valid_handle(again)
+    assert not scheduler.backend.is_valid_handle(second)

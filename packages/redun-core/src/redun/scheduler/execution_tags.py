@@ -1,15 +1,13 @@
 """The tags an execution is recorded with, built in one place.
 
-Every execution gets redun's defaults (version, user, project, git), then redun.ini's
-``[tags]``, then the caller's tags. ``redun run`` passes its own defaults (``--user``,
-``--project``, ``--doc``, git asked of the work tree) as caller tags: a default whose
-key the caller gave is not recorded a second time.
+``Scheduler.run`` records redun.ini's ``[tags]`` and the caller's tags, as upstream's
+does; ``redun run`` gives these defaults (version, git, ``--user``, ``--project``,
+``--doc``) as the caller's tags.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from typing import Any
 
 from redun._version import __version__
@@ -48,18 +46,6 @@ def default_execution_tags(
     if doc:
         tags.append(("doc", doc))
     return tags
-
-
-def merge_execution_tags(
-    defaults: Iterable[tuple[str, Any]],
-    config_tags: Iterable[tuple[str, Any]],
-    tags: Iterable[tuple[str, Any]],
-) -> list[tuple[str, Any]]:
-    """Defaults, then redun.ini's ``[tags]``, then the caller's; a default whose key the
-    caller gave is dropped (the caller's value is the one meant)."""
-    given = list(tags)
-    given_keys = {key for key, _ in given}
-    return [tag for tag in defaults if tag[0] not in given_keys] + list(config_tags) + given
 
 
 def _login_name() -> str | None:

@@ -97,6 +97,10 @@ class Recorder:
             return value_hash, [ValueRow(value_hash, type_name, "application/python-pickle", data)]
         value_hash = value_hash or registry.get_hash(value)
         if value_hash in self._recorded_values:
+            if isinstance(value, Handle):
+                # A state an earlier run of this scheduler recorded may have been rolled
+                # back since: recording it again makes it valid again.
+                return value_hash, handle_rows(value)
             return value_hash, []
         rows: list[Row] = []
         subvalues: list[str] = []
@@ -147,13 +151,14 @@ class Recorder:
         or runs, and goes out then."""
         new_task = job.task.hash not in self._recorded_tasks
         rows = self.task_rows(job.task)
+        # @task(tags=...) tags the Task (once); the tags in effect for the call (a
+        # call-time .options(tags=...) replaces them) tag the Job, as upstream does.
+        task_tags = job.task.get_task_option("tags") if new_task else None
+        if task_tags:
+            rows.extend(self._tag_rows("Task", job.task.hash, [(k, v) for k, v in task_tags]))
         tags = job.options.get("tags")
         if tags:
-            # @task(tags=...) tags the Task (once) and every Job of it.
-            tag_list = [(key, value) for key, value in tags]
-            if new_task:
-                rows.extend(self._tag_rows("Task", job.task.hash, tag_list))
-            rows.extend(self._tag_rows("Job", job.id, tag_list))
+            rows.extend(self._tag_rows("Job", job.id, [(key, value) for key, value in tags]))
         start = JobStartRow(
             job.id,
             job.execution_id or "",

@@ -424,11 +424,11 @@ class Scheduler:
             self.logger.error(line)
 
     def _execution_tags(self, root: Job, tags: Any) -> list[tuple[str, Any]]:
-        from redun.scheduler.execution_tags import default_execution_tags, merge_execution_tags
-
-        defaults = default_execution_tags(project=root.task.namespace or None, ask_git=False)
+        """redun.ini's ``[tags]``, then the caller's, as upstream's ``Scheduler.run``
+        records them. Defaults (version, user, project, git) are the caller's to give:
+        ``redun run`` gives them."""
         config_tags = list((self.config.get("tags", {}) or {}).items())
-        return merge_execution_tags(defaults, config_tags, tags or ())
+        return config_tags + list(tags or ())
 
 
 __all__ = [

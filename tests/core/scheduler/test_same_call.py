@@ -153,3 +153,24 @@ def test_a_root_without_provenance_records_no_execution(make_scheduler, db_path)
             for table in ("execution", "job", "call_node")
         ]
     assert counts == [0, 0, 0]
+
+
+def test_calls_without_provenance_are_never_shared(make_scheduler, calls):
+    """prov=False (inherited by every call below) turns off CSE too, as upstream: the
+    same call made twice runs twice."""
+
+    @task()
+    def add(a: int, b: int):
+        calls.hit("add")
+        return a + b
+
+    @task()
+    def wrapped(x: int):
+        return add(1, 2)
+
+    @task(prov=False)
+    def main():
+        return add(1, 2) + wrapped(2)
+
+    assert make_scheduler().run(main()) == 6
+    assert calls["add"] == 2

@@ -185,9 +185,10 @@ class JobRunner:
             job.was_cached = False
         self.set_status(job, PENDING)
 
-        # Common subexpression elimination within this execution.
+        # Common subexpression elimination within this execution. A job recording no
+        # provenance (prov=False) uses no cache of any scope, CSE included, as upstream.
         scope = options.get("cache_scope", CacheScope.BACKEND)
-        if scope != CacheScope.NONE:
+        if scope != CacheScope.NONE and prov:
             key = (job.eval_hash, job.context_hash)
             original = self.unique_jobs.get(key)
             if original is not None:

@@ -116,3 +116,38 @@ def test_tags_of_the_execution_and_the_task(recorded) -> None:
     ).fetchall()
     assert ("Execution", "env", '"test"') in tags
     assert ("Task", "team", '"core"') in tags
+
+
+@task()
+def read_dirs(dirs: list) -> int:
+    return sum(len(list(d)) for d in dirs)
+
+
+def test_a_dir_inside_an_argument_records_its_files_as_subvalues_of_the_argument(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """As upstream: `redun log` of the list argument lists each Dir and each file."""
+    from redun import Dir
+
+    monkeypatch.chdir(tmp_path)
+    for path in ("d1/a", "d2/b", "d2/c"):
+        File(path).write(path)
+    db = tmp_path / "redun.db"
+    scheduler = Scheduler(config={"backend": {"db_uri": f"sqlite:///{db}"}})
+    assert scheduler.run(read_dirs([Dir("d1"), Dir("d2")])) == 3
+    scheduler.backend.close()
+
+    with sqlite3.connect(db) as conn:
+        (arg_value,) = one(conn, "SELECT value_hash FROM argument")
+        kinds = conn.execute(
+            "SELECT value.type, file.path FROM subvalue "
+            "JOIN value ON value.value_hash = subvalue.value_hash "
+            "LEFT JOIN file ON file.value_hash = subvalue.value_hash "
+            "WHERE subvalue.parent_value_hash = ?",
+            (arg_value,),
+        ).fetchall()
+    assert sorted(kinds, key=str) == sorted(
+        [("redun.Dir", None), ("redun.Dir", None)]
+        + [("redun.File", path) for path in ("d1/a", "d2/b", "d2/c")],
+        key=str,
+    )

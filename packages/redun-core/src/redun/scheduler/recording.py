@@ -305,8 +305,13 @@ def _is_file(value: Any) -> bool:
 
 
 def _iter_subvalues(value: Any) -> list[Value]:
+    """The Values nested in ``value`` and, as upstream records them, theirs (a Dir's
+    files are subvalues of the list holding the Dir too)."""
     if isinstance(value, Value):
         return list(value.iter_subvalues())
-    return [
-        item for item in iter_nested_value(value) if isinstance(item, Value) and item is not value
-    ]
+    found: list[Value] = []
+    for item in iter_nested_value(value):
+        if isinstance(item, Value) and item is not value:
+            found.append(item)
+            found.extend(item.iter_subvalues())
+    return found

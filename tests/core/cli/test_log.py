@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from datetime import UTC, datetime, timedelta
@@ -72,7 +73,9 @@ def test_log_job_call_node_task_and_value(repo):
     task = run(repo, "log", "tttt")
     assert task.startswith(f"Task {fake_hash('t')} ns.add")
     assert "return x + 1" in task
-    assert run(repo, "log", "2222").splitlines() == [f"Value {fake_hash('2')} builtins.int ", "2"]
+    value = run(repo, "log", "2222").splitlines()
+    assert value[:2] == [f"Value {fake_hash('2')} builtins.int ", "2"]
+    assert value[3:6] == ["Upstream dataflow:", "", "  value = 2"]
     # A value that cannot be unpickled shows its type and hash.
     assert run(repo, "log", "ffff").splitlines()[1] == "<redun.File ffffffff>"
 
@@ -380,3 +383,71 @@ def click_page(page_lines, render):
         page_lines(render)
 
     return command
+
+
+FILE_WORKFLOW = """
+from redun import task, File
+
+redun_namespace = "flowtest"
+
+@task()
+def write(path: str, text: str):
+    out = File(path)
+    out.write(text)
+    return out
+
+@task()
+def shout(text: str):
+    return text.upper()
+
+@task()
+def main(path: str):
+    return write(path, shout("hi"))
+"""
+
+
+def test_log_path_shows_the_upstream_dataflow(tmp_path, monkeypatch, redun):
+    """As upstream: a file's producing job ends with where the file came from."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REDUN_CONFIG", raising=False)
+    (tmp_path / "flow.py").write_text(FILE_WORKFLOW)
+    assert redun("run", "flow.py", "main", "--path", "out.txt").code == 0
+    result = redun("log", "--no-pager", "out.txt")
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    start = lines.index("    Upstream dataflow:")
+    text = re.sub(r"hash=[0-9a-f]{8}", "hash=X", re.sub(r"<[0-9a-f]{8}>", "<H>", result.out))
+    section = text.splitlines()[start:]
+    assert section == [
+        "    Upstream dataflow:",
+        "",
+        "      result = File(path=out.txt, hash=X)",
+        "",
+        "      result <-- <H> write(path, text)",
+        "        path = <H> 'out.txt'",
+        "        text = <H> 'HI'",
+        "",
+        "      path <-- argument of <H> main(path)",
+        "           <-- origin",
+        "",
+        "      text <-- <H> shout(text_2)",
+        "        text_2 = <H> 'hi'",
+        "",
+    ]
+    # The task's source comes first, then a blank line before the section.
+    assert lines[start - 2 : start] == ["", ""]
+
+
+def test_job_traceback_names_the_direct_caller(tmp_path, monkeypatch, redun):
+    """Jobs above the caller are counted: Exec > (1 Job) > Job caller > Job itself."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("REDUN_CONFIG", raising=False)
+    (tmp_path / "flow.py").write_text(
+        FILE_WORKFLOW + "\n@task()\ndef top(path: str):\n    return main(path)\n"
+    )
+    assert redun("run", "flow.py", "top", "--path", "out.txt").code == 0
+    out = redun("log", "--no-pager", "out.txt").out
+    traceback = [line for line in out.splitlines() if "Traceback: " in line][0]
+    assert re.fullmatch(
+        r"  Traceback: Exec \w{8} > \(1 Job\) > Job \w{8} main > Job \w{8} write", traceback
+    )

@@ -72,8 +72,11 @@ class LogView:
         fmt: str,
         detail: bool,
         emit: Callable[[str], None] | None = None,
+        backend: Any = None,
     ) -> None:
         self.conn = conn
+        # Decodes values kept in a value store, for the dataflow section.
+        self.backend = backend
         self.fmt = fmt
         self.detail = detail
         # Where lines go: the pager's feed when paging, else stdout.
@@ -279,7 +282,8 @@ class LogView:
             hidden = len(stack) - 2
             parts.append(f"({hidden} {'Jobs' if hidden > 1 else 'Job'}) > ")
         if len(stack) > 1:
-            parts.append(f"Job {stack[-1].id[:8]} {stack[-1].task_name.rsplit('.', 1)[-1]} > ")
+            # The direct caller, after the count of the jobs above it (as upstream).
+            parts.append(f"Job {stack[1].id[:8]} {stack[1].task_name.rsplit('.', 1)[-1]} > ")
         parts.append(f"Job {job.id[:8]} {job.task_name.rsplit('.', 1)[-1]}")
         self.echo("Traceback: " + "".join(parts), indent)
 
@@ -310,6 +314,15 @@ class LogView:
                 self.echo(f"CallNode {parent[:8]} {parent_node.task_name} ", indent + 4)
         self.echo()
         self.task(node.task_hash, indent=indent)
+        self.echo()
+        self.dataflow(node.value_hash, "result", indent)
+
+    def dataflow(self, value_hash: str, name: str, indent: int = 0) -> None:
+        """Where the value came from (upstream's "Upstream dataflow" section)."""
+        from redun.cli.log_dataflow import dataflow_lines
+
+        for line in dataflow_lines(self.conn, self.backend, value_hash, name):
+            self.echo(line, indent)
 
     def task(self, task_hash: str, indent: int = 0) -> None:
         from redun.backends.db.queries import get_task
@@ -337,6 +350,8 @@ class LogView:
             return
         self.echo(f"Value {value_hash} {row.type} ")
         self.echo(text)
+        self.echo()
+        self.dataflow(value_hash, "value")
 
     # -- files -----------------------------------------------------------------------
 
@@ -417,7 +432,7 @@ def log_command(record_id: str | None = None, **options: Any) -> None:
 
     def render(emit: Callable[[str], None]) -> None:
         with _open(backend) as conn:
-            view = LogView(conn, options["fmt"], options["detail"], emit)
+            view = LogView(conn, options["fmt"], options["detail"], emit, backend)
             if options["saved"] or options["since"]:
                 _show_saved(conn, view, record_id, options["since"])
             elif record_id is not None:

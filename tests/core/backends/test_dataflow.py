@@ -233,3 +233,45 @@ def test_walk_reads_a_bounded_number_of_rows_under_a_wide_call(make_scheduler):
         event.remove(engine, "before_cursor_execute", count)
     assert masked(text).startswith("value <-- <hash> inc(x)\n  x = <hash> 149\n")
     assert len(statements) < 60
+
+
+@task()
+def risky(fail: bool) -> str:
+    if fail:
+        raise ValueError("no")
+    return "fine"
+
+
+@task()
+def fallback(error: Exception) -> str:
+    return "recovered"
+
+
+@task()
+def keep(text: str) -> str:
+    return text
+
+
+@task()
+def guarded(fail: bool) -> str:
+    from redun import catch
+
+    return keep(catch(risky(fail), ValueError, fallback))
+
+
+def test_a_caught_error_links_recovery_to_the_failed_call(make_scheduler):
+    """keep() got the recovery's result; the recovery got the error of the failed call."""
+    scheduler = make_scheduler()
+    assert scheduler.run(guarded(True)) == "recovered"
+    root = scheduler.backend.session.query(Execution).one().call_node
+    nodes = {node.task.name: node for node in root.children}
+    assert nodes["keep"].arguments[0].upstream == [nodes["fallback"]]
+    assert nodes["fallback"].arguments[0].upstream == [nodes["risky"]]
+    text = masked(dataflow_text(scheduler.backend, root.value))
+    assert text.splitlines()[:5] == [
+        "value <-- <hash> keep(text)",
+        "  text = <hash> 'recovered'",
+        "",
+        "text <-- <hash> fallback(error)",
+        "  error = <hash> ValueError('no')",
+    ]

@@ -257,6 +257,22 @@ class SchedulerExpression(TaskExpression[Result]):
         return hash_struct(["SchedulerExpression", self.task_name, args_hash])
 
 
+def derive_expression(orig_expr: Expression, derived_value: Any) -> Expression:
+    """Mark ``derived_value`` as coming from ``orig_expr``, for the recorded dataflow.
+
+    An argument built from the returned expression is recorded as fed by the calls
+    ``orig_expr`` came from (``catch`` uses it: the error of a failed call feeds the
+    recovery task, whose result stands for the whole ``catch``). A concrete value is
+    wrapped in a ``ValueExpression`` first.
+    """
+    if isinstance(derived_value, Expression):
+        derived = derived_value
+    else:
+        derived = ValueExpression(derived_value)
+    derived._upstreams = [orig_expr]
+    return derived
+
+
 class ValueExpression(Expression[Result]):
     """Lifts a concrete value into an expression."""
 

@@ -102,6 +102,8 @@ def record_failed_call(
         result_hash, rows = recorder.value_row(error_value)
     children = [child.call_hash for child in job.child_jobs if child.call_hash]
     job.call_hash = hash_call_node(job.task.hash, job.args_hash, result_hash, children)
+    # As for a success: arguments built from this call (a caught error) link back to it.
+    job.expr.call_hash = job.call_hash
     job.subtree_tasks = {job.task.hash}
     records = arg_records(registry, job, failed=True)
     recorder.call_node(job, job.call_hash, result_hash, rows, children, records)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from redun.context_values import get_context_value
-from redun.expression import ValueExpression
+from redun.expression import derive_expression
 from redun.hashing import hash_eval
 from redun.promise import Promise
 from redun.task import CacheScope, scheduler_task, task
@@ -98,7 +98,9 @@ def catch(
     def recover(error: Any) -> Any:
         for error_class, recover_task in pairs:
             if _matches(error, error_class):
-                recover_expr = recover_task(ValueExpression(error))
+                # Record where things came from: expr -> error -> recover(error) -> catch.
+                recover_expr = recover_task(derive_expression(expr, error))
+                derive_expression(recover_expr, scheduler_expr)
                 return scheduler.evaluate(recover_expr, parent_job=parent_job).then(
                     remember(recover_expr)
                 )

@@ -62,7 +62,7 @@ def test_a_cached_rerun_reports_the_compute_it_reused(workdir: Path, redun) -> N
 
     shown = redun("log", "-")
     assert shown.code == 0, shown.err
-    assert _saved_seconds(shown.out) == (reused, seconds)
+    assert _saved_seconds(shown.err) == (reused, seconds)
 
 
 def test_saved_sums_per_task_over_a_time_range(workdir: Path, redun) -> None:

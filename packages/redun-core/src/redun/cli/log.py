@@ -26,10 +26,6 @@ if TYPE_CHECKING:
 STATUS_WIDTH = 6
 
 
-# Jobs beyond which `redun log EXEC` prints the compute saved after the job tree.
-BIG_EXECUTION = 10_000
-
-
 def _time(dt: datetime | None) -> str:
     return dt.astimezone().strftime("%Y-%m-%d %H:%M:%S") if dt else "?"
 
@@ -81,6 +77,8 @@ class LogView:
         self.detail = detail
         # Where lines go: the pager's feed when paging, else stdout.
         self.emit = emit or click.echo
+        # Lines for stderr, printed once the output (or the pager) is done.
+        self.notes: list[str] = []
 
     def echo(self, text: str = "", indent: int = 0) -> None:
         self.emit(" " * indent + text if text else "")
@@ -160,26 +158,24 @@ class LogView:
             f"Jobs: {sum(statuses.values())} (DONE: {statuses['DONE']}, "
             f"CACHED: {statuses['CACHED']}, FAILED: {statuses['FAILED']})"
         )
-        big = sum(statuses.values()) > BIG_EXECUTION
-        if not big:
-            self.savings_line(execution_id)
-        elif statuses["CACHED"]:
-            self.echo("Cache: compute saved is shown after the job tree")
         self.echo("-" * 80)
         self.job_tree(execution_id, root.id)
-        if big:
-            # Summing a big execution's savings takes seconds: not before the first screen.
-            self.echo("-" * 80)
-            self.savings_line(execution_id)
+        # Summed after the tree: on a big execution it takes seconds.
+        self.savings_note(execution_id)
 
-    def savings_line(self, execution_id: str) -> None:
+    def savings_note(self, execution_id: str) -> None:
+        """The compute the cache saved, as a note for stderr.
+
+        Standard output keeps upstream's layout line for line (scripts and upstream's
+        docs read it); the note is printed after it, like `redun run`'s summary.
+        """
         from redun.backends.db.saved import execution_savings, format_savings
         from redun.cli.log_saved import connection_reader
 
         reader = connection_reader(self.conn)
         savings = execution_savings(reader, execution_id, self.conn.dialect.name)
         if savings.reused:
-            self.echo(f"Cache: {format_savings(savings)}")
+            self.notes.append(f"Cache: {format_savings(savings)}")
 
     def status_table(self, counts: dict[str, Counter[str]], when: datetime) -> None:
         for line in format_status_table(counts, when.astimezone()):
@@ -430,9 +426,12 @@ def log_command(record_id: str | None = None, **options: Any) -> None:
 
     backend = get_state().backend()
 
+    notes: list[str] = []
+
     def render(emit: Callable[[str], None]) -> None:
         with _open(backend) as conn:
             view = LogView(conn, options["fmt"], options["detail"], emit, backend)
+            view.notes = notes
             if options["saved"] or options["since"]:
                 _show_saved(conn, view, record_id, options["since"])
             elif record_id is not None:
@@ -446,6 +445,8 @@ def log_command(record_id: str | None = None, **options: Any) -> None:
         page_lines(render)
     else:
         render(click.echo)
+    for note in notes:
+        click.echo(note, err=True)
 
 
 def _show_saved(conn: Any, view: LogView, record_id: str | None, since: str | None) -> None:

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from redun.backends.db import dataflow_queries as q
@@ -188,11 +189,18 @@ def walk_dataflow_callnode_value(
 
 def _feeders(session: Any, argument: Argument) -> list[CallNode]:
     """The calls whose results fed an argument, latest made first when the order is known."""
+    if not q.has_feeders(session, argument.arg_hash):
+        return []
     context = q.latest_common_parent(session, argument.arg_hash, argument.call_hash)
     if context is None:
         return list(argument.upstream)
-    hashes = dict.fromkeys(q.feeders_in_call_order(session, argument.arg_hash, context))
-    return [session.get(CallNode, call_hash) for call_hash in hashes]
+    hashes = list(dict.fromkeys(q.feeders_in_call_order(session, argument.arg_hash, context)))
+    loaded: dict[str, CallNode] = {}
+    for start in range(0, len(hashes), 500):
+        chunk = hashes[start : start + 500]
+        query = select(CallNode).where(CallNode.call_hash.in_(chunk))
+        loaded.update((node.call_hash, node) for node in session.scalars(query))
+    return [loaded[call_hash] for call_hash in hashes]
 
 
 def walk_dataflow_argument_value(

@@ -94,6 +94,9 @@ class DataflowVars:
         self.var2name: dict[Any, str] = {}
         self.name2var: dict[str, Any] = {}
         self.task2args: dict[Any, list[str]] = {}
+        # The last suffix given per base name: names are only ever added, so the search
+        # for a free one resumes there (thousands of x_N stay linear).
+        self._suffixes: dict[str, int] = {}
 
     def __getitem__(self, node: DataflowNode) -> str:
         return self.var2name[node]
@@ -135,7 +138,10 @@ class DataflowVars:
                     base_var_name = names[position]
                 else:
                     base_var_name = get_default_arg_name(position)
-        name = make_var_name(base_var_name, self.name2var)
+        stem = re.sub(r"_\d+$", "", base_var_name)
+        name = make_var_name(base_var_name, self.name2var, self._suffixes.get(stem, 2))
+        if name != stem:
+            self._suffixes[stem] = int(name.rsplit("_", 1)[1]) + 1
         self[node] = name
         return name, base_var_name
 

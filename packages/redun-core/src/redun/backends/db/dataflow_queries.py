@@ -89,6 +89,14 @@ def children_holding(session: Any, parent_hash: str, value_hash: str, limit: int
     return [row[0] for row in session.execute(query)]
 
 
+def has_feeders(session: Any, arg_hash: str) -> bool:
+    """Whether any call's result was recorded as feeding the argument."""
+    query = select(t.argument_result.c.result_call_hash).where(
+        t.argument_result.c.arg_hash == arg_hash
+    )
+    return session.execute(query.limit(1)).first() is not None
+
+
 def latest_common_parent(session: Any, arg_hash: str, call_hash: str) -> str | None:
     """The newest call that called both the argument's call and every call feeding it."""
     edge, node = t.call_edge, t.call_node

@@ -98,6 +98,31 @@ def test_catch_all_waits_for_everything(make_scheduler, calls):
     assert calls["ok"] == 2
 
 
+def test_catch_all_raises_the_first_error_recover_does_not_handle(make_scheduler):
+    @task()
+    def fail(error: Exception):
+        raise error
+
+    @task()
+    def ok():
+        return 1
+
+    @task()
+    def recover(results: list):
+        return "recovered"
+
+    scheduler = make_scheduler()
+    # KeyError is listed, ValueError is not: the ValueError is raised, not the first error.
+    with pytest.raises(ValueError):
+        scheduler.run(catch_all([fail(KeyError()), fail(ValueError()), ok()], KeyError, recover))
+    assert (
+        scheduler.run(
+            catch_all([fail(KeyError()), fail(ValueError())], (KeyError, ValueError), recover)
+        )
+        == "recovered"
+    )
+
+
 def test_cond_runs_only_the_chosen_branch(make_scheduler, calls):
     @task()
     def is_even(x: int):

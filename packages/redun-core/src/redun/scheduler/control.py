@@ -137,12 +137,12 @@ def catch_all(
         values = [value for _, value in outcomes]
         if not errors:
             return values
-        if (
-            error_class is None
-            or recover is None
-            or not all(_matches(e, error_class) for e in errors)
-        ):
+        if error_class is None or recover is None:
             raise errors[0]
+        for error in errors:
+            if not _matches(error, error_class):
+                # The first error recover was not asked to handle is the one raised.
+                raise error
         return scheduler.evaluate(recover(values), parent_job=parent_job)
 
     return Promise.all(promises).then(finish)

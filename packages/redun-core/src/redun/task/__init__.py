@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from redun.hashing import hash_arguments, hash_eval
+from redun.task.call_hash import hash_args_eval
 from redun.task.decorator import scheduler_task, task
 from redun.task.namespace import compute_namespace, get_current_namespace, namespace
 from redun.task.options import CacheCheckValid, CacheResult, CacheScope
@@ -10,8 +11,6 @@ from redun.task.source import get_func_source
 from redun.task.task import PartialTask, SchedulerTask, Task, get_tuple_type_length, undefined_task
 from redun.task.wrapping import wraps_task
 from redun.task_registry import TaskRegistry, get_task_registry, split_task_fullname
-
-hash_args_eval = hash_eval
 
 __all__ = [
     "CacheCheckValid",

@@ -123,6 +123,26 @@ def test_catch_all_raises_the_first_error_recover_does_not_handle(make_scheduler
     )
 
 
+def test_catch_all_recovers_on_the_nested_value(make_scheduler):
+    @task()
+    def ok(x: int):
+        return x
+
+    @task()
+    def bad():
+        raise ValueError("bad")
+
+    @task()
+    def mark(results):
+        return [results[0], [type(results[1][0]).__name__, results[1][1]]]
+
+    nested = [ok(1), [bad(), {"a": ok(2)}]]
+    assert make_scheduler().run(catch_all(nested, ValueError, mark)) == [
+        1,
+        ["ValueError", {"a": 2}],
+    ]
+
+
 def test_cond_runs_only_the_chosen_branch(make_scheduler, calls):
     @task()
     def is_even(x: int):

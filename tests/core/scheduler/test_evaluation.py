@@ -156,6 +156,22 @@ def test_limits_cap_concurrency(make_scheduler):
     assert peak == 2
 
 
+def test_scheduler_shows_its_limits_and_the_units_in_use(make_scheduler):
+    seen_in_use = []
+
+    @task(limits={"db": 2})
+    def uses_db():
+        seen_in_use.append(dict(scheduler.limits_used))
+        return 1
+
+    scheduler = make_scheduler(limits={"db": "3", "api": "1"})
+    # Capacities read as integers, like upstream's plain dict.
+    assert scheduler.limits == {"db": 3, "api": 1}
+    assert scheduler.run(uses_db()) == 1
+    assert seen_in_use == [{"db": 2}]
+    assert scheduler.limits_used == {"db": 0}
+
+
 def test_dryrun_runs_nothing_new_and_returns_cached_results(make_scheduler, calls):
     @task()
     def step(x: int):

@@ -148,3 +148,48 @@ def test_a_call_may_still_narrow_below_max_cache_scope(make_scheduler, calls):
 
     assert make_scheduler().run(twice()) == [1, 1]
     assert calls["command"] == 2
+
+
+def test_log_job_statuses_logs_the_status_report(make_scheduler):
+    @task()
+    def counted(i: int):
+        return i
+
+    scheduler = make_scheduler()
+    scheduler.run([counted(1), counted(2)])
+    logged = []
+    scheduler.log = lambda *messages, **_: logged.extend(messages)
+    scheduler.log_job_statuses()
+    report = scheduler.get_job_status_report()
+    assert logged == report
+    assert report[0].startswith("| JOB STATUS ")
+    assert report[1].split() == [
+        "|",
+        "TASK",
+        "PENDING",
+        "RUNNING",
+        "FAILED",
+        "CACHED",
+        "DONE",
+        "TOTAL",
+    ]
+    assert report[-1] == ""
+
+
+def test_scheduler_logs_through_logger_log(make_scheduler):
+    """Replacing scheduler.logger shows every line the scheduler logs as log(level, msg)."""
+    from unittest.mock import Mock
+
+    @task()
+    def boom():
+        raise ValueError("Boom")
+
+    scheduler = make_scheduler()
+    scheduler.logger = Mock()
+    with pytest.raises(ValueError):
+        scheduler.run(boom())
+    calls = scheduler.logger.method_calls
+    assert {call[0] for call in calls} == {"log"}
+    messages = [call[1][1] for call in calls]
+    assert any("Execution failed" in message for message in messages)
+    assert messages[-1] == "ValueError: Boom"

@@ -14,6 +14,7 @@ from redun.expression import derive_expression
 from redun.hashing import hash_eval
 from redun.promise import Promise
 from redun.task import CacheScope, scheduler_task, task
+from redun.value.nested import map_nested_value
 
 if TYPE_CHECKING:
     from redun.expression import SchedulerExpression
@@ -123,18 +124,27 @@ def catch_all(
     error_class: Any = None,
     recover: Any = None,
 ) -> Promise:
-    """Wait for every item; recover on the nested value if all errors match."""
-    items = list(exprs)
-    promises = [
-        scheduler.evaluate(item, parent_job=parent_job).then(
-            lambda v: (True, v), lambda e: (False, e)
+    """Wait for every expression in the nested value ``exprs``; if some failed, recover
+    on the same nested value holding each result or error, when all errors match."""
+    slots: list[_Slot] = []
+
+    def start(leaf: Any) -> _Slot:
+        slot = _Slot(
+            scheduler.evaluate(leaf, parent_job=parent_job).then(
+                lambda v: (True, v), lambda e: (False, e)
+            )
         )
-        for item in items
-    ]
+        slots.append(slot)
+        return slot
+
+    # Each leaf is evaluated on its own, so one failure does not hide its siblings.
+    shape = map_nested_value(start, exprs)
 
     def finish(outcomes: list) -> Any:
         errors = [value for ok, value in outcomes if not ok]
-        values = [value for _, value in outcomes]
+        for slot, (_, value) in zip(slots, outcomes, strict=True):
+            slot.value = value
+        values = map_nested_value(lambda slot: slot.value, shape)
         if not errors:
             return values
         if error_class is None or recover is None:
@@ -145,7 +155,17 @@ def catch_all(
                 raise error
         return scheduler.evaluate(recover(values), parent_job=parent_job)
 
-    return Promise.all(promises).then(finish)
+    return Promise.all([slot.promise for slot in slots]).then(finish)
+
+
+class _Slot:
+    """Where one leaf of catch_all's nested value goes: its promise, then its outcome."""
+
+    __slots__ = ("promise", "value")
+
+    def __init__(self, promise: Promise) -> None:
+        self.promise = promise
+        self.value: Any = None
 
 
 @scheduler_task(namespace="redun", version="1")

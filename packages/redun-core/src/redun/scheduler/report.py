@@ -175,6 +175,11 @@ class StatusReport:
             rows.append((name, [counts[s] for s in STATUSES] + [sum(counts.values())]))
         return [("ALL", [total[s] for s in STATUSES] + [sum(total.values())]), *rows]
 
+    def table(self) -> list[str]:
+        """The status table as ``Scheduler.get_job_status_report`` returns it: upstream's
+        lines, ending with an empty one, even before any job ran."""
+        return [*format_status_table(self.counts, datetime.now()), ""]
+
     def lines(self) -> list[str]:
         """The end-of-run table with upstream's blank lines around it (none if no jobs)."""
         if not self.counts:
@@ -183,4 +188,4 @@ class StatusReport:
 
     def log(self, logger: logging.Logger) -> None:
         for line in self.lines():
-            logger.info(line)
+            logger.log(logging.INFO, line)

@@ -93,7 +93,11 @@ class Scheduler:
         self.job_status_interval = interval
         # Seconds running jobs may finish after Ctrl-C ([scheduler] interrupt_grace).
         self.interrupt_grace = interrupt_grace(self.config)
-        self.limits = Limits(self.config.get("limits", {}) or {})
+        resource_limits = Limits(self.config.get("limits", {}) or {})
+        # Upstream's public view of [limits]: capacity per name and units in use, as
+        # plain dicts (the live ones, so reading them shows the current state).
+        self.limits: dict[str, int] = resource_limits.capacity
+        self.limits_used: dict[str, int] = resource_limits.used
         self.recorder = Recorder(self.backend, self.type_registry)
         self.cache = CacheChecker(self.backend, self.type_registry, self.task_registry)
         self.evaluator = Evaluator(self._eval_task_expression)
@@ -102,7 +106,7 @@ class Scheduler:
             evaluator=self.evaluator,
             cache=self.cache,
             recorder=self.recorder,
-            limits=self.limits,
+            limits=resource_limits,
             backend=self.backend,
             type_registry=self.type_registry,
             executors=self.executors,
@@ -201,7 +205,7 @@ class Scheduler:
         self.jobs.begin(execution, run_ctx, dryrun, cache, job_line_writer(self.logger))
         start = time.time()
         command = " ".join(shlex.quote(arg) for arg in argv[1:])
-        self.logger.info(f"Start Execution {execution.id}:  redun {command}")
+        self.logger.log(logging.INFO, f"Start Execution {execution.id}:  redun {command}")
         outcome: BaseException | None = None
         try:
             with run_scope(self):
@@ -222,9 +226,10 @@ class Scheduler:
             ):
                 # As upstream redun: the status table and duration, then why it failed.
                 self.report.log(self.logger)
-                self.logger.info(f"Execution duration: {time.time() - start:.2f} seconds")
+                duration = time.time() - start
+                self.logger.log(logging.INFO, f"Execution duration: {duration:.2f} seconds")
                 if isinstance(outcome, DryRunResult):
-                    self.logger.info("Dryrun: Additional jobs would run.")
+                    self.logger.log(logging.INFO, "Dryrun: Additional jobs would run.")
                 elif outcome is not None and not isinstance(outcome, ExecutionInterrupted):
                     self._log_failure(outcome)
             flush_log_output()
@@ -329,7 +334,14 @@ class Scheduler:
 
     def get_job_status_report(self) -> list[str]:
         """The per-task status table of the current (or last) execution, as lines."""
-        return self.report.lines()
+        return self.report.table()
+
+    def log_job_statuses(self) -> None:
+        """Log the job status table (what ``redun run`` prints periodically and at the end)."""
+        self.log()
+        for line in self.get_job_status_report():
+            self.log(line)
+        self.log()
 
     def log(self, *messages: Any, level: int = logging.INFO, **_: Any) -> None:
         """Log through redun's logger (upstream API used by custom executors and tasks)."""
@@ -421,7 +433,7 @@ class Scheduler:
     # -- failure reporting ----------------------------------------------------------------
     def _log_failure(self, error: BaseException) -> None:
         for line in failure_lines(self.jobs.failed_jobs, error):
-            self.logger.error(line)
+            self.logger.log(logging.ERROR, line)
 
     def _execution_tags(self, root: Job, tags: Any) -> list[tuple[str, Any]]:
         """redun.ini's ``[tags]``, then the caller's, as upstream's ``Scheduler.run``

@@ -54,20 +54,23 @@ def test_alias_can_wrap_an_executor_object(scheduler, make_job) -> None:
     assert pool.submitted == [("submit", job)]
 
 
-def test_an_unknown_target_rejects_the_job_naming_it(scheduler, make_job) -> None:
+def test_an_unknown_target_is_an_executor_error_naming_it(scheduler, make_job) -> None:
     alias = AliasExecutor("heavy", config={"target": "missing"})
     add_executors(scheduler, alias, RecordingExecutor("pool"))
     job = make_job(len, "x")
 
-    alias.submit(job)
-
-    kind, reported_job, error, _ = scheduler.next_event()
-    assert (kind, reported_job) == ("reject", job)
-    assert isinstance(error, ExecutorError)
-    assert str(error) == (
-        "alias executor 'heavy' targets unknown executor 'missing' (known: heavy, pool); "
-        "fix target in [executors.heavy]"
+    # Raised from submit, as upstream's alias does; the scheduler fails the job with it.
+    with pytest.raises(ExecutorError) as raised:
+        alias.submit(job)
+    assert str(raised.value) == (
+        "Could not find executor `missing` from options: heavy, pool "
+        "(alias executor 'heavy'; fix target in [executors.heavy])"
     )
+
+
+def test_an_alias_takes_a_target_or_a_config_not_both() -> None:
+    with pytest.raises(AssertionError, match="Exactly one of `target` or `config`"):
+        AliasExecutor("other", config={"target": "pool"}, target=RecordingExecutor("pool"))
 
 
 def test_alias_cycles_are_reported(scheduler, make_job) -> None:

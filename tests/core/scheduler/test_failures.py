@@ -145,3 +145,35 @@ def test_a_job_whose_argument_failed_stays_pending_and_unrecorded(make_scheduler
     table = [line for line in text.splitlines() if "abandon_test._after" in line]
     assert table and table[-1].split()[-6:] == ["1", "0", "0", "0", "0", "1"]
     assert {row[1] for row in job_rows()} == {"abandon_test._main", "abandon_test._boom"}
+
+
+def test_an_unknown_executor_fails_the_job_with_a_scheduler_error(make_scheduler, job_rows):
+    from redun.errors import ExecutorError, SchedulerError
+
+    @task(executor="nowhere")
+    def placed():
+        return 1
+
+    with pytest.raises(SchedulerError, match='Unknown executor "nowhere"') as raised:
+        make_scheduler().run(placed())
+    assert isinstance(raised.value, ExecutorError)
+    # The failed job is recorded like any other failure.
+    assert [row[1] for row in job_rows()] == ["test_failures.placed"]
+
+
+def test_an_async_task_on_an_executor_without_async_support_fails(make_scheduler):
+    from unittest.mock import patch
+
+    from redun.errors import SchedulerError
+    from redun.executors.local import LocalExecutor
+
+    @task(cache=False)
+    async def add(a: int, b: int):
+        return a + b
+
+    scheduler = make_scheduler()
+    with (
+        patch.object(LocalExecutor, "supports_async", return_value=False),
+        pytest.raises(SchedulerError, match='Executor "default" does not support async'),
+    ):
+        scheduler.run(add(1, 2))

@@ -84,6 +84,11 @@ class SchedulerError(RedunError):
     """The scheduler was used incorrectly (for example, no current scheduler)."""
 
 
+class UnknownExecutorError(SchedulerError, ExecutorError):
+    """A task names an executor the scheduler does not have (upstream raises
+    SchedulerError; ExecutorError is what the executor machinery raises)."""
+
+
 class ConflictingContextConfig(ConfigError, SchedulerError):
     """redun.ini's [scheduler] names both ``context`` and ``context_file``: upstream
     redun refuses this (raising its SchedulerError), so it is both kinds here."""

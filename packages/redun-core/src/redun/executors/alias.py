@@ -37,6 +37,9 @@ class AliasExecutor(Executor):
         config: Mapping[str, Any] | None = None,
         target: Executor | None = None,
     ) -> None:
+        if target is not None and config:
+            # Upstream raises AssertionError here too; code written against it catches that.
+            raise AssertionError("Exactly one of `target` or `config` should be provided")
         super().__init__(name, scheduler=scheduler, config=config)
         if target is not None:
             self.target_name = target.name
@@ -58,10 +61,11 @@ class AliasExecutor(Executor):
                 executors = getattr(self.scheduler, "executors", {})
                 if executor.target_name not in executors:
                     known = ", ".join(sorted(executors)) or "none"
+                    # Upstream's wording first: users and tests match on it.
                     raise ExecutorError(
-                        f"alias executor '{executor.name}' targets unknown executor "
-                        f"'{executor.target_name}' (known: {known}); fix target in "
-                        f"[{executor.section_name}]"
+                        f"Could not find executor `{executor.target_name}` from options: "
+                        f"{known} (alias executor '{executor.name}'; fix target in "
+                        f"[{executor.section_name}])"
                     )
                 executor = executors[executor.target_name]
                 if executor.name in seen:
@@ -71,21 +75,13 @@ class AliasExecutor(Executor):
             self._target = executor
         return self._target
 
+    # An unknown target raises ExecutorError from submit, as upstream's alias does; the
+    # scheduler fails the job with it.
     def submit(self, job: Job) -> None:
-        try:
-            target = self.target
-        except ExecutorError as error:
-            self.scheduler.reject_job(job, error)
-            return
-        target.submit(job)
+        self.target.submit(job)
 
     def submit_script(self, job: Job) -> None:
-        try:
-            target = self.target
-        except ExecutorError as error:
-            self.scheduler.reject_job(job, error)
-            return
-        target.submit_script(job)
+        self.target.submit_script(job)
 
     def supports_async(self) -> bool:
         try:

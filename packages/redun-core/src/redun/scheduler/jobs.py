@@ -10,7 +10,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from redun.errors import ExecutorError, JobInterrupted
+from redun.errors import JobInterrupted, SchedulerError, UnknownExecutorError
 from redun.promise import Promise
 from redun.scheduler.call_nodes import record_failed_call, record_result
 from redun.scheduler.errors import Traceback
@@ -347,13 +347,16 @@ class JobRunner:
             known = ", ".join(sorted(self.executors))
             self.fail(
                 job,
-                ExecutorError(
-                    f"unknown executor '{executor_name}' for task {job.task_name} (known: {known})"
+                UnknownExecutorError(
+                    f'Unknown executor "{executor_name}" for task {job.task_name} (known: {known})'
                 ),
             )
             return
         if job.task.is_async() and not executor.supports_async():
-            executor = self.executors["default"]
+            self.fail(
+                job, SchedulerError(f'Executor "{executor_name}" does not support async tasks')
+            )
+            return
         self.job_line(f"Run    Job {job.id[:8]}:  {format_job_call(job)} on {executor.name}")
         self.set_status(job, RUNNING)
         self.running += 1

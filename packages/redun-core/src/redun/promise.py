@@ -41,11 +41,18 @@ class Promise(Generic[T]):
 
     @property
     def value(self) -> Any:
+        """The result, or the error of a rejected promise (as upstream); asking a
+        pending promise is a ValueError, not a silent None."""
+        if self._state == _PENDING:
+            raise ValueError("Promise is still pending.")
         return self._value
 
     @property
     def error(self) -> Any:
-        return self._value if self._state == _REJECTED else None
+        """The error; a ValueError unless the promise was rejected."""
+        if self._state != _REJECTED:
+            raise ValueError("Promise is not rejected.")
+        return self._value
 
     def do_resolve(self, value: Any) -> None:
         if self._state != _PENDING:
@@ -154,5 +161,22 @@ class Promise(Generic[T]):
         return result
 
 
-def wait_promises(promises: list[Promise]) -> Promise[list]:
-    return Promise.all(promises)
+def wait_promises(promises: list[Promise]) -> Promise[list[Promise]]:
+    """A promise of ``promises`` themselves, once every one settled (fulfilled or
+    rejected): unlike :meth:`Promise.all`, one failure neither stops the wait nor
+    hides the other outcomes."""
+    result: Promise[list[Promise]] = Promise()
+    remaining = len(promises)
+    if not remaining:
+        result.do_resolve([])
+        return result
+
+    def settled(_: Any) -> None:
+        nonlocal remaining
+        remaining -= 1
+        if remaining == 0:
+            result.do_resolve(list(promises))
+
+    for promise in promises:
+        promise._add(settled, settled, None)
+    return result

@@ -151,3 +151,38 @@ def test_a_dir_inside_an_argument_records_its_files_as_subvalues_of_the_argument
         + [("redun.File", path) for path in ("d1/a", "d2/b", "d2/c")],
         key=str,
     )
+
+
+def test_an_unpicklable_error_is_recorded_as_a_plain_exception(make_scheduler, db_path):
+    import sqlite3
+
+    from redun.scheduler.errors import ErrorValue
+    from redun.value import get_type_registry
+
+    @task()
+    def fails():
+        raise ValueError(lambda: "cannot pickle a lambda")
+
+    with pytest.raises(ValueError):
+        make_scheduler().run(fails())
+    with sqlite3.connect(db_path) as conn:
+        ((type_name, data),) = conn.execute(
+            "SELECT type, value FROM value WHERE type = 'redun.ErrorValue'"
+        ).fetchall()
+    recorded = get_type_registry().deserialize(type_name, data)
+    assert isinstance(recorded, ErrorValue)
+    assert type(recorded.error) is Exception
+    assert "ValueError" in str(recorded.error)
+
+
+def test_a_frame_takes_upstreams_arguments_and_round_trips():
+    from redun.scheduler import Frame, Traceback
+    from redun.value import get_type_registry
+
+    frame = Frame("workflow.py", 3, "main", {"x": 10}, job="the job")
+    assert (frame.locals, frame.job, frame.line) == ({"x": "10"}, "the job", "")
+    registry = get_type_registry()
+    data = registry.serialize(Traceback(ValueError("boom"), [frame], ["log line"]))
+    again = registry.deserialize("redun.Traceback", data)
+    assert registry.serialize(again) == data
+    assert again.frames[0].locals == {"x": "10"}

@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Any
 
 from redun.expression import Expression, SchedulerExpression, TaskExpression
 from redun.hashing import hash_call_node
-from redun.scheduler.errors import ErrorValue
+from redun.scheduler.errors import ErrorValue, Traceback
 from redun.value.nested import PLAIN_LEAF_TYPES, is_namedtuple
 
 if TYPE_CHECKING:
     from redun.backends.base import RedunBackend
-    from redun.scheduler.errors import Traceback
     from redun.scheduler.job import Job
     from redun.scheduler.recording import Recorder
     from redun.value import TypeRegistry
@@ -92,14 +91,18 @@ def record_result(
 def record_failed_call(
     recorder: Recorder, registry: TypeRegistry, job: Job, error: BaseException, trace: Traceback
 ) -> None:
-    """Record a failed ``job``'s call node, whose result is the error (or its repr,
-    when the error itself cannot be pickled)."""
+    """Record a failed ``job``'s call node, whose result is the error (or an Exception
+    holding its repr, when the error itself cannot be pickled)."""
     error_value = ErrorValue(error, trace)
     try:
-        result_hash, rows = recorder.value_row(error_value)
+        # value_row would store an unpicklable value as a description string; an error
+        # must stay an ErrorValue, so it falls back to a plain Exception as upstream's.
+        registry.serialize(error_value)
     except Exception:
-        error_value = ErrorValue(RuntimeError(repr(error)), trace)
-        result_hash, rows = recorder.value_row(error_value)
+        fallback = Exception(repr(error))
+        # The traceback holds the error too: it gets the stand-in as well.
+        error_value = ErrorValue(fallback, Traceback(fallback, trace.frames, trace.logs))
+    result_hash, rows = recorder.value_row(error_value)
     children = [child.call_hash for child in job.child_jobs if child.call_hash]
     job.call_hash = hash_call_node(job.task.hash, job.args_hash, result_hash, children)
     # As for a success: arguments built from this call (a caught error) link back to it.

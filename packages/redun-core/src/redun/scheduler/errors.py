@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import linecache
 import os
 import traceback as tb_module
 from types import TracebackType
@@ -17,18 +18,33 @@ class DryRunResult(RedunError):
 
 
 class Frame(Value):
-    """One frame of a recorded traceback (plain strings only, so it always unpickles)."""
+    """One frame of a recorded traceback (plain strings only, so it always unpickles).
+
+    The arguments are upstream's: ``locals`` fourth, the source line looked up unless
+    given, and the ``job`` the frame ran in (kept on the frame, not pickled: a job holds
+    live promises and expressions).
+    """
 
     type_name = "redun.Frame"
 
     def __init__(
-        self, filename: str, lineno: int, name: str, line: str = "", locals: dict | None = None
+        self,
+        filename: str,
+        lineno: int,
+        name: str,
+        locals: dict | None = None,
+        lookup_line: bool = True,
+        line: str | None = None,
+        job: Any = None,
     ):
+        if line is None:
+            line = linecache.getline(filename, lineno).strip() if lookup_line else ""
         self.filename = filename
         self.lineno = lineno
         self.name = name
         self.line = line
         self.locals = {k: repr(v)[:200] for k, v in (locals or {}).items()}
+        self.job = job
 
     def __getstate__(self) -> dict:
         return {
@@ -40,6 +56,7 @@ class Frame(Value):
         }
 
     def __setstate__(self, state: dict) -> None:
+        self.job = None
         self.__dict__.update(state)
 
 

@@ -52,6 +52,15 @@ class AWSBatchExecutor(RemoteExecutor):
         settings["queue"] = self.require("queue")
         return settings
 
+    # Upstream's executor attributes, read from the section.
+    @property
+    def image(self) -> str | None:
+        return self.config.get("image") or None
+
+    @property
+    def queue(self) -> str | None:
+        return self.config.get("queue") or None
+
     @property
     def aws_region(self) -> str | None:
         return self.config.get("aws_region") or None

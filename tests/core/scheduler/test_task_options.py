@@ -193,3 +193,14 @@ def test_scheduler_logs_through_logger_log(make_scheduler):
     messages = [call[1][1] for call in calls]
     assert any("Execution failed" in message for message in messages)
     assert messages[-1] == "ValueError: Boom"
+
+
+def test_a_job_shows_its_raw_options_call_options_first():
+    from redun.scheduler import Job
+
+    @task(option1="aaa", option2="bbb")
+    def configured():
+        return 10
+
+    expr = configured.options(option2="ccc")()
+    assert Job(configured, expr).get_raw_options() == {"option1": "aaa", "option2": "ccc"}

@@ -140,6 +140,13 @@ class Job:
     def get_options(self) -> dict:
         return self.options
 
+    def get_raw_options(self) -> dict:
+        """The job's options before lazy ones are evaluated: the task's, then those its
+        parent job exports, then the call's own (``task.options(...)(...)``)."""
+        parent = self.parent_job
+        exported = (parent.options.get("_exported") or {}) if parent is not None else {}
+        return {**self.task.get_task_options(), **exported, **self.expr._options}
+
     def get_limits(self) -> dict[str, int]:
         return self.limits
 

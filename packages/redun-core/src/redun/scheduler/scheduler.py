@@ -312,25 +312,30 @@ class Scheduler:
     ) -> dict:
         """Run ``expr`` under job ``parent_job_id`` of an existing execution (subrun).
 
-        Returns ``{"result": ..., "job_id": ..., "call_hash": ...}`` or ``{"error": ...}``.
+        Returns ``{"result": ...}``, ``{"error": ...}`` or, when a dry run stops at jobs
+        that would have to run, ``{"dryrun": True}``; each also holds the ``job_id`` and
+        ``call_hash`` of the new job, so the caller can stitch it into its job tree.
         """
+        outcome: dict[str, Any]
         try:
-            result = self.run(
-                expr,
-                dryrun=dryrun,
-                cache=cache,
-                context=context,
-                execution_id=execution_id,
-                _parent_job_id=parent_job_id,
-            )
+            outcome = {
+                "result": self.run(
+                    expr,
+                    dryrun=dryrun,
+                    cache=cache,
+                    context=context,
+                    execution_id=execution_id,
+                    _parent_job_id=parent_job_id,
+                )
+            }
+        except DryRunResult:
+            outcome = {"dryrun": True}
         except Exception as error:
-            return {"error": error, "job_id": None, "call_hash": None}
+            outcome = {"error": error}
         root = self.execution.job if self.execution else None
-        return {
-            "result": result,
-            "job_id": root.id if root else None,
-            "call_hash": root.call_hash if root else None,
-        }
+        outcome["job_id"] = root.id if root else None
+        outcome["call_hash"] = root.call_hash if root else None
+        return outcome
 
     def get_job_status_report(self) -> list[str]:
         """The per-task status table of the current (or last) execution, as lines."""

@@ -81,6 +81,10 @@ def subrun_root_task(
         scheduler.backend.close()
     if "error" in outcome:
         raise outcome["error"]
+    if outcome.get("dryrun"):
+        from redun.scheduler.errors import DryRunResult
+
+        raise DryRunResult("dry run stopped: some jobs are not cached and would have to run")
     # The parent logs this report (as upstream's sub-scheduler report) and returns "result".
     return {
         "result": outcome["result"],

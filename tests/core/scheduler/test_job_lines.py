@@ -3,6 +3,7 @@ CLI's handler is the sole consumer."""
 
 from __future__ import annotations
 
+import functools
 import logging
 
 import pytest
@@ -63,23 +64,42 @@ def test_a_users_handler_still_gets_one_record_per_line(isolated_logger, capsys)
     ]
 
 
+def _writes_records(writer, logger) -> bool:
+    """The writer logs ordinary records: ``logger.log(INFO, line)``."""
+    return (
+        isinstance(writer, functools.partial)
+        and writer.func == logger.log
+        and writer.args == (logging.INFO,)
+    )
+
+
+def test_job_lines_reach_a_wrapped_logger_log(isolated_logger):
+    from unittest.mock import patch
+
+    isolated_logger.handlers = [_cli_handler()]
+    with patch.object(isolated_logger, "log") as log:
+        # Even where the fast path would be taken.
+        job_line_writer(isolated_logger)("Miss   Job 1:  why")
+    log.assert_called_once_with(logging.INFO, "Miss   Job 1:  why")
+
+
 def test_filters_propagation_and_levels_keep_records(isolated_logger):
     isolated_logger.handlers = [_cli_handler()]
     isolated_logger.addFilter(lambda record: True)
-    assert job_line_writer(isolated_logger) == isolated_logger.info
+    assert _writes_records(job_line_writer(isolated_logger), isolated_logger)
     isolated_logger.filters.clear()
 
     isolated_logger.propagate = True
     root_handler = logging.NullHandler()
     logging.getLogger().addHandler(root_handler)
     try:
-        assert job_line_writer(isolated_logger) == isolated_logger.info
+        assert _writes_records(job_line_writer(isolated_logger), isolated_logger)
     finally:
         logging.getLogger().removeHandler(root_handler)
         isolated_logger.propagate = False
 
     isolated_logger.setLevel(logging.WARNING)
-    assert job_line_writer(isolated_logger) == isolated_logger.info
+    assert _writes_records(job_line_writer(isolated_logger), isolated_logger)
 
 
 def test_job_ids_are_unique_version_4_uuids():

@@ -21,16 +21,17 @@ def job_line_writer(logger: Any) -> Callable[[str], None]:
     nothing but a line-taking handler would see the record."""
     handler = _sole_line_handler(logger)
     if handler is None:
-        if isinstance(logger, logging.Logger):
-            return logger.info
-        # A stand-in logger (a mock a test reads) sees ``log(level, msg)``, the one call
-        # upstream's scheduler makes on its logger.
+        # ``log(level, msg)``: the one call upstream's scheduler makes on its logger, so
+        # code that wraps or replaces ``logger.log`` (or the whole logger) sees job lines.
         return partial(logger.log, logging.INFO)
     return handler.emit_line
 
 
 def _sole_line_handler(logger: Any) -> Any:
     if not isinstance(logger, logging.Logger) or not logger.isEnabledFor(logging.INFO):
+        return None
+    if "log" in vars(logger):
+        # Someone wrapped this logger's log method (a test, a tool): it sees every line.
         return None
     handlers: list[logging.Handler] = []
     current: logging.Logger | None = logger

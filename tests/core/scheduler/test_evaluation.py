@@ -269,3 +269,22 @@ def test_dryrun_explains_each_miss(make_scheduler, caplog):
     text = caplog.text
     assert "Existing task 'test_evaluation.main()' is called with new arguments" in text
     assert "Dryrun Job" in text
+
+
+def test_a_root_call_with_an_expression_default_gets_a_root_job(make_scheduler, job_rows):
+    @task()
+    def offset():
+        return 10
+
+    @task()
+    def shifted(a: int, b: int = offset()):
+        return a + b
+
+    assert make_scheduler().run(shifted(1)) == 11
+    names = sorted(row[1] for row in job_rows())
+    # The default's job and the call hang under one root job, as the call's arguments do.
+    assert names == [
+        "redun.root_task",
+        "test_evaluation.offset",
+        "test_evaluation.shifted",
+    ]

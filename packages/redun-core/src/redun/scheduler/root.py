@@ -16,8 +16,19 @@ def root_task(expr: QuotedExpression) -> Any:
     return expr.eval()
 
 
-def needs_root_task(expr: Any) -> bool:
-    """A root must be a plain TaskExpression whose arguments are already concrete."""
+def needs_root_task(expr: Any, task_registry: Any = None) -> bool:
+    """A root must be a plain TaskExpression whose arguments are already concrete,
+    including the defaults of the parameters it omits: a default expression is a job of
+    its own, which needs a parent job as the call's other arguments do."""
     if not isinstance(expr, TaskExpression) or isinstance(expr, SchedulerExpression):
         return True
-    return contains_expression((expr.args, expr.kwargs))
+    if contains_expression((expr.args, expr.kwargs)):
+        return True
+    task = task_registry.get(expr.task_name) if task_registry is not None else None
+    if task is None:
+        return False
+    signature = task.call_signature
+    given = set(signature.positional[: len(expr.args)]) | set(expr.kwargs)
+    return any(
+        name not in given and contains_expression(default) for name, default in signature.defaults
+    )

@@ -197,7 +197,7 @@ class Scheduler:
         self._reset_execution_state()
         run_ctx = run_context(self.config, context)
         argv = exec_argv or ["scheduler.run", _trim(repr(expr))]
-        if needs_root_task(expr):
+        if needs_root_task(expr, self.task_registry):
             expr = root_task(quote(expr))
         execution = Execution(execution_id)
         # Extending another execution (subrun): our root hangs under that job.

@@ -110,3 +110,20 @@ def test_two_processes_write_one_new_file(db_path):
 def test_a_uri_of_another_database_is_refused_in_one_line() -> None:
     with pytest.raises(BackendError, match=r"opens sqlite:/// databases, not mysql://"):
         RedunBackendDb("mysql://db.example.com/redun")
+
+
+def test_a_relative_db_uri_is_reported_as_configured(tmp_path, monkeypatch):
+    import os
+
+    from redun import Scheduler
+
+    monkeypatch.chdir(tmp_path)
+    os.makedirs(".redun")
+    scheduler = Scheduler(config={"backend": {"db_uri": "sqlite:///.redun/redun.db"}})
+    scheduler.load()
+    assert scheduler.backend.db_uri == "sqlite:///.redun/redun.db"
+    assert os.path.exists(".redun/redun.db")
+    # The file stays where it was resolved when the scheduler was made.
+    monkeypatch.chdir(tmp_path / ".redun")
+    assert scheduler.backend.path == str(tmp_path / ".redun" / "redun.db")
+    scheduler.backend.close()

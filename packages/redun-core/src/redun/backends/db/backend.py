@@ -72,6 +72,10 @@ class RedunBackendDb(SqlBackend):
             )
         self.dialect: SqliteDialect = SqliteDialect(resolve_sqlite_uri(uri, config_dir))
         super().__init__(self.dialect, config, config_dir)
+        if config_dir is None and uri.startswith("sqlite:///") and uri != "sqlite:///":
+            # Upstream reports the URI as configured when no config dir anchors it; the
+            # connection still uses the path resolved now, so a later chdir cannot move it.
+            self.db_uri = uri
         self.path = self.dialect.path
         # A file this process may not write: opened for reading only (_load_read_only).
         self.read_only = False

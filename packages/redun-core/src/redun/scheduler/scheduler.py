@@ -43,7 +43,12 @@ def _as_config(config: Any) -> Any:
     if config is None or isinstance(config, dict):
         from redun.config import Config
 
-        return Config.from_dict(config or {})
+        config = Config.from_dict(config or {})
+    scheduler_section = config.get("scheduler") or {}
+    if scheduler_section.get("federated_configs"):
+        from redun.federated_tasks import merge_federated_configs
+
+        config = merge_federated_configs(config)
     return config
 
 

@@ -22,8 +22,6 @@ def hash_args_eval(
     type_registry: TypeRegistry, task: Task, args: tuple, kwargs: dict
 ) -> tuple[str, str]:
     """Return ``(eval_hash, args_hash)`` of calling ``task(*args, **kwargs)``."""
-    from redun.scheduler.job_info import JobInfo
-
     config_args = task.get_task_option("config_args") or ()
     params = task.signature.parameters
     variadic = next(
@@ -31,7 +29,8 @@ def hash_args_eval(
     )
 
     def kept(name: str | None, value: Any) -> bool:
-        return name not in config_args and not isinstance(value, JobInfo)
+        # JobInfo by name: the task layer sits below the scheduler, which defines it.
+        return name not in config_args and type(value).__name__ != "JobInfo"
 
     # Positional arguments past the named parameters belong to ``*args``.
     by_position = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)

@@ -8,7 +8,7 @@ config. Since the task's code is not visible here, only a CSE hit within the run
 reuse a result.
 
 ``[scheduler] federated_configs`` lists config directories whose executors and
-federated tasks are merged in (see :func:`merge_federated_configs`).
+federated tasks are merged in (:mod:`redun.federated_config`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ from redun.expression import TaskExpression
 from redun.task import CacheScope, scheduler_task
 
 if TYPE_CHECKING:
-    from redun.config import Config
     from redun.expression import SchedulerExpression
     from redun.promise import Promise
     from redun.scheduler import Job, Scheduler
@@ -85,30 +84,3 @@ def federated_task(
         **section,
     )
     return scheduler.evaluate(run, parent_job=parent_job)
-
-
-def merge_federated_configs(config: Config) -> Config:
-    """``config`` with the executors and federated tasks of every directory listed in
-    ``[scheduler] federated_configs`` (one per line) merged in; a name defined twice is
-    an error naming it."""
-    from redun.config import Config, load_config
-
-    listed = ((config.get("scheduler") or {}).get("federated_configs") or "").split("\n")
-    dirs = [line.strip() for line in listed if line.strip()]
-    if not dirs:
-        return config
-    merged = config.to_dict()
-    for config_dir in dirs:
-        imported = load_config(config_dir, create=False).to_dict()
-        for name, section in imported.items():
-            kind = name.split(".", 1)[0]
-            if kind not in ("executors", "federated_tasks") or "." not in name:
-                continue
-            if name in merged:
-                what = "executor" if kind == "executors" else "federated_task"
-                raise ConfigError(
-                    f"Imported {what} name `{name.split('.', 1)[1]}` is a duplicate "
-                    f"(from federated config {config_dir})"
-                )
-            merged[name] = section
-    return Config.from_dict(merged, config_dir=config.config_dir)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from redun.federated_tasks import merge_federated_configs
+from redun.federated_config import merge_federated_configs
 
 if TYPE_CHECKING:
     from redun.config import Config

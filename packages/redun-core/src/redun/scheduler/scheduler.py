@@ -46,7 +46,7 @@ def _as_config(config: Any) -> Any:
         config = Config.from_dict(config or {})
     scheduler_section = config.get("scheduler") or {}
     if scheduler_section.get("federated_configs"):
-        from redun.federated_tasks import merge_federated_configs
+        from redun.federated_config import merge_federated_configs
 
         config = merge_federated_configs(config)
     return config

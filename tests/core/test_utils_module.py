@@ -59,6 +59,35 @@ def test_import_paths_are_remembered_for_workers(tmp_path):
         sys.path.remove(str(tmp_path))
 
 
+def test_newest_import_path_comes_first_as_given():
+    utils.clear_import_paths()
+    before = list(sys.path)
+    utils.add_import_path("rel_one")
+    utils.add_import_path("rel_two")
+    try:
+        assert sys.path[:2] == ["rel_two", "rel_one"]
+        assert utils.get_import_paths() == ["rel_two", "rel_one"]
+    finally:
+        utils.clear_import_paths()
+        sys.path[:] = before
+
+
+def test_multimap_keeps_repeated_keys():
+    tags = utils.MultiMap([("env", "dev"), ("env", "prod"), ("user", "ann")])
+    assert len(tags) == 3
+    assert tags["env"] == ["dev", "prod"]
+    assert tags.get("missing") == [] and tags.get("missing", None) is None
+    assert "user" in tags and "nope" not in tags
+    assert tags.has_item("env", "prod") and not tags.has_item("env", "qa")
+    assert list(tags) == [("env", "dev"), ("env", "prod"), ("user", "ann")]
+    assert sorted(tags.keys()) == ["env", "user"]
+    assert tags == {"user": ["ann"], "env": ["prod", "dev"]}
+    assert tags == utils.MultiMap(reversed(list(tags)))
+    assert tags != utils.MultiMap([("env", "dev")])
+    tags.add("env", "qa")
+    assert tags.as_dict()["env"] == ["dev", "prod", "qa"] and len(tags) == 4
+
+
 def test_text_helpers():
     assert utils.str2bool("TRUE") is True and utils.str2bool("false") is False
     with pytest.raises(ValueError):

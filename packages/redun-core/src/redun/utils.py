@@ -14,6 +14,7 @@ _EXPORTS = {
     "add_import_path": "redun.import_paths",
     "get_import_paths": "redun.import_paths",
     "clear_import_paths": "redun.import_paths",
+    "MultiMap": "redun.multimap",
     "json_dumps": "redun.hashing",
     "iter_nested_value": "redun.value.nested",
     "map_nested_value": "redun.value.nested",

@@ -33,6 +33,7 @@ from redun.scheduler.report import StatusReport
 from redun.scheduler.report import trim as _trim
 from redun.scheduler.root import needs_root_task, root_task
 from redun.scheduler.run_scope import run_scope
+from redun.scheduler.task_checks import ignore_warnings_from_config, warn_tasks_without_namespace
 from redun.task import get_task_registry
 from redun.value import get_type_registry
 
@@ -103,6 +104,8 @@ class Scheduler:
         # plain dicts (the live ones, so reading them shows the current state).
         self.limits: dict[str, int] = resource_limits.capacity
         self.limits_used: dict[str, int] = resource_limits.used
+        # Warning names to keep quiet ([scheduler] ignore_warnings), e.g. {"namespace"}.
+        self.ignore_warnings = ignore_warnings_from_config(scheduler_section)
         self.recorder = Recorder(self.backend, self.type_registry)
         self.cache = CacheChecker(self.backend, self.type_registry, self.task_registry)
         self.evaluator = Evaluator(self._eval_task_expression)
@@ -211,6 +214,7 @@ class Scheduler:
         start = time.time()
         command = " ".join(shlex.quote(arg) for arg in argv[1:])
         self.logger.log(logging.INFO, f"Start Execution {execution.id}:  redun {command}")
+        warn_tasks_without_namespace(self.task_registry, self.ignore_warnings, self.logger)
         outcome: BaseException | None = None
         try:
             with run_scope(self):

@@ -23,12 +23,22 @@ def _project(root):
 
 def test_includes_and_excludes(tmp_path):
     _project(tmp_path)
-    assert find_code_files(root=str(tmp_path)) == ["pkg/test_util.py", "pkg/util.py", "wf.py"]
-    assert find_code_files(["**/*.py", "**/*.csv"], ["*test_*"], root=str(tmp_path)) == [
-        "pkg/data.csv",
-        "pkg/util.py",
-        "wf.py",
-    ]
+    root = str(tmp_path)
+    assert find_code_files(root) == {
+        f"{root}/pkg/test_util.py",
+        f"{root}/pkg/util.py",
+        f"{root}/wf.py",
+    }
+    found = find_code_files(root, ["**/*.py", "**/*.csv"], ["**/test_*"])
+    assert found == {f"{root}/pkg/data.csv", f"{root}/pkg/util.py", f"{root}/wf.py"}
+
+
+def test_paths_join_the_base_dir_as_upstream(tmp_path, monkeypatch):
+    _project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    assert find_code_files() == {"./pkg/test_util.py", "./pkg/util.py", "./wf.py"}
+    # Excludes are globs from the base directory: a bare name matches the top level only.
+    assert find_code_files(excludes=["test_*", "pkg/util.py"]) == {"./pkg/test_util.py", "./wf.py"}
 
 
 def test_package_is_content_addressed_and_round_trips(tmp_path):

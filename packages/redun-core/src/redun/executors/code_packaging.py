@@ -16,7 +16,6 @@ import tarfile
 import tempfile
 import zipfile
 from collections.abc import Iterable, Mapping
-from fnmatch import fnmatch
 from typing import Any
 
 from redun.config_values import parse_bool
@@ -26,16 +25,26 @@ DEFAULT_INCLUDES = "**/*.py"
 
 
 def find_code_files(
-    includes: Iterable[str] | None = None, excludes: Iterable[str] | None = None, root: str = "."
-) -> list[str]:
-    """Relative paths under ``root`` matching an include glob and no exclude glob."""
+    basedir: str = ".",
+    includes: Iterable[str] | None = None,
+    excludes: Iterable[str] | None = None,
+) -> set[str]:
+    """The files under ``basedir`` matching an include glob and no exclude glob.
+
+    Upstream redun's signature and result, for executors that package code themselves:
+    globs are relative to ``basedir`` (``**`` spans directories) and each path is
+    ``os.path.join(basedir, match)``, e.g. ``./lib/lib.py``.
+    """
     found: set[str] = set()
     for pattern in includes or [DEFAULT_INCLUDES]:
-        for path in glob.glob(pattern, root_dir=root, recursive=True):
-            if os.path.isfile(os.path.join(root, path)):
-                found.add(os.path.normpath(path))
-    excluded = list(excludes or ())
-    return sorted(p for p in found if not any(fnmatch(p, pattern) for pattern in excluded))
+        found.update(_glob(basedir, pattern))
+    for pattern in excludes or ():
+        found.difference_update(_glob(basedir, pattern))
+    return {path for path in found if os.path.isfile(path)}
+
+
+def _glob(basedir: str, pattern: str) -> set[str]:
+    return set(glob.glob(os.path.join(basedir, pattern), recursive=True))
 
 
 def _member(path: str, arcname: str) -> tuple[tarfile.TarInfo, bytes]:
@@ -122,7 +131,8 @@ def package_code(
     from redun.file import File
 
     options = dict(code_package or {})
-    paths = find_code_files(options.get("includes"), options.get("excludes"), root=root)
+    found = find_code_files(root, options.get("includes"), options.get("excludes"))
+    paths = sorted(os.path.relpath(path, root) for path in found)
     with tempfile.TemporaryDirectory() as tmpdir:
         local = os.path.join(tmpdir, "code.zip" if use_zip else "code.tar.gz")
         if use_zip:

@@ -50,10 +50,10 @@ def test_a_missing_bucket_is_named(fs_cp, s3_bucket) -> None:
         ((f"s3://{MISSING}/in.txt", "-"), f"s3://{MISSING}/in.txt"),  # stream
     ):
         line = error_line(fs_cp(*args))
-        assert f"S3 bucket '{MISSING}' does not exist: {url}" in line, line
+        assert f"S3 bucket '{MISSING}' does not exist. {url}" in line, line
 
     missing_key = error_line(fs_cp(f"s3://{s3_bucket}/none.txt", "out"))
-    assert missing_key.endswith(f"No such S3 object: s3://{s3_bucket}/none.txt")
+    assert missing_key.endswith(f"No such S3 object. s3://{s3_bucket}/none.txt")
 
 
 def test_access_denied_is_named(fs_cp, seaweedfs, s3_bucket, monkeypatch) -> None:
@@ -98,7 +98,7 @@ def test_the_redun_command_prints_one_line_and_no_secret(s3_env: SeaweedFS, tmp_
     )
     assert result.returncode == 1
     assert result.stderr == (
-        f"redun: error: [Errno 2] S3 bucket '{MISSING}' does not exist: s3://{MISSING}/in.txt\n"
+        f"redun: error: [Errno 2] S3 bucket '{MISSING}' does not exist. s3://{MISSING}/in.txt\n"
     )
     assert env["AWS_SECRET_ACCESS_KEY"] not in result.stderr + result.stdout
 

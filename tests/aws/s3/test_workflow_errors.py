@@ -58,14 +58,14 @@ def test_denied_and_missing_inputs_fail_the_run_with_one_line(s3_env, s3_bucket,
     denied = redun_run(tmp_path, denied_env, f"s3://{s3_bucket}/in.txt")
     assert denied.returncode == 1
     assert denied.stderr.strip().splitlines()[-1] == (
-        f"redun: error: [Errno 13] S3 denied access (403) to bucket '{s3_bucket}': "
+        f"redun: error: [Errno 13] S3 denied access (403) to bucket '{s3_bucket}'. "
         f"s3://{s3_bucket}/in.txt"
     )
 
     missing = redun_run(tmp_path, env, "s3://redun-no-such-bucket/in.txt")
     assert missing.returncode == 1
     assert missing.stderr.strip().splitlines()[-1] == (
-        "redun: error: [Errno 2] S3 bucket 'redun-no-such-bucket' does not exist: "
+        "redun: error: [Errno 2] S3 bucket 'redun-no-such-bucket' does not exist. "
         "s3://redun-no-such-bucket/in.txt"
     )
 

@@ -72,7 +72,7 @@ def test_fs_cp_recursive_copies_a_tree(workdir, redun):
 def test_fs_cp_missing_source_is_a_one_line_error(workdir, redun):
     code, _, err = redun("fs", "cp", "missing.txt", "b.txt")
     assert code == 1
-    expected = "redun: error: [Errno 2] No such file or directory: missing.txt"
+    expected = "redun: error: [Errno 2] No such file or directory. missing.txt"
     assert err.strip().splitlines() == [expected]
     assert not (workdir / "b.txt").exists()
 

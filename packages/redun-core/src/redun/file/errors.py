@@ -13,7 +13,8 @@ from redun.errors import FileSystemError
 
 
 class _PathErrorMixin:
-    """Keeps the failing path and renders ``[Errno N] reason: path`` on one line."""
+    """Keeps the failing path and renders ``[Errno N] reason. path`` on one line, in
+    upstream redun's words (scripts match on them)."""
 
     path: str
     errno: int | None
@@ -25,7 +26,7 @@ class _PathErrorMixin:
     def __str__(self) -> str:
         reason = self.strerror or (str(self.args[0]) if self.args else "file system error")  # type: ignore[attr-defined]
         prefix = f"[Errno {self.errno}] " if self.errno is not None else ""
-        return f"{prefix}{reason}: {self.path}"
+        return f"{prefix}{reason}. {self.path}"
 
 
 class RedunFileNotFoundError(_PathErrorMixin, FileNotFoundError, FileSystemError):

@@ -7,6 +7,7 @@ other. If one of these fails, cached results holding files stop being shared.
 
 from __future__ import annotations
 
+import os
 import pickle
 
 import pytest
@@ -133,3 +134,19 @@ def test_type_names_keep_upstream_spelling() -> None:
     assert registry.parse_type_name("redun.ConentFile") is ContentFile
     assert registry.parse_type_name("redun.File") is File
     assert registry.parse_type_name("redun.StagingFile") is StagingFile
+
+
+def test_patching_redun_file_os_stat_reaches_local_hashing(workdir):
+    """Upstream's tests pin mtimes by patching ``redun.file.os.stat``; that patch must
+    reach the local file system's hash here too."""
+    from unittest.mock import patch
+
+    real_stat = os.stat
+
+    def zero_times(path):
+        st = real_stat(path)
+        return os.stat_result((*tuple(st)[:7], 0, 0, 0))
+
+    File("file").write("hello")
+    with patch("redun.file.os.stat", side_effect=zero_times):
+        assert File("file").get_hash() == "90a864abe04c80ee690e7ef269ad5418227c0003"

@@ -9,6 +9,7 @@ systems other than the local one come from plugins; their upstream names
 from __future__ import annotations
 
 import importlib
+import os  # noqa: F401  upstream's redun.file has it: tests patch redun.file.os.stat
 from typing import Any
 
 from redun.file.api import copy_file, glob_file, open_file

@@ -168,6 +168,7 @@ def launch_command(
     the launch and prints the command's output.
     """
     from redun.cli.run import configure_cli_logging, parse_key_values
+    from redun.text_format import format_result
 
     configure_cli_logging()
     config = get_state().config()
@@ -185,7 +186,7 @@ def launch_command(
         raise
     except Exception as exc:
         raise LaunchFailed(f"{type(exc).__name__}: {' '.join(str(exc).split())}") from exc
-    if isinstance(result, bytes):
-        result = result.decode("utf8", "replace")
-    if result:
-        click.echo(result, nl=not str(result).endswith("\n"))
+    if result is not None:
+        # Printed as `redun run` prints a result, like upstream: the script's output
+        # is bytes, so it shows as b"...".
+        click.echo(format_result(result))

@@ -186,6 +186,9 @@ def test_scheduler_logs_through_logger_log(make_scheduler):
 
     scheduler = make_scheduler()
     scheduler.logger = Mock()
+    # The warning about tasks without a namespace goes through logger.warning, as
+    # upstream's does (its tests patch that); other tests leave such tasks registered.
+    scheduler.ignore_warnings = {"namespace"}
     with pytest.raises(ValueError):
         scheduler.run(boom())
     calls = scheduler.logger.method_calls

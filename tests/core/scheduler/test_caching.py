@@ -252,3 +252,29 @@ def test_an_invalid_cached_result_is_announced_as_a_miss(make_scheduler, tmp_pat
     misses = [r.getMessage() for r in caplog.records if r.getMessage().startswith("Miss   Job")]
     assert len(misses) == 1
     assert "Cached result is no longer valid (result=File(path=" in misses[0]
+
+
+def test_a_fan_out_wider_than_one_lookup_batch_is_fully_cached(
+    make_scheduler, calls, job_rows, monkeypatch
+):
+    # Cache lookups go in bounded batches (so a 100,000-job rerun does not hold every
+    # row at once); the jobs beyond the first batch must be looked up all the same.
+    import redun.scheduler.caching as caching
+
+    monkeypatch.setattr(caching, "LOOKUP_BATCH", 7)
+
+    @task()
+    def square(i: int) -> int:
+        calls.hit("square")
+        return i * i
+
+    @task()
+    def main(n: int) -> list:
+        return [square(i) for i in range(n)]
+
+    expected = [i * i for i in range(40)]
+    assert make_scheduler().run(main(40)) == expected
+    assert make_scheduler().run(main(40)) == expected
+    assert calls["square"] == 40
+    cached = [row[2] for row in job_rows()]
+    assert cached.count(1) == 41 and cached.count(0) == 41

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from redun.task_registry import TaskRegistry
     from redun.value import TypeRegistry
 
+# Most jobs one cache lookup reads rows for (see ``CacheChecker.take_pending``).
+LOOKUP_BATCH = 2000
+
 
 @dataclass(slots=True)
 class CacheHit:
@@ -66,8 +69,17 @@ class CacheChecker:
         return bool(self._pending)
 
     def take_pending(self) -> list[Job]:
-        """The queued jobs, in order; the queue is empty afterwards."""
-        jobs, self._pending = self._pending, []
+        """The first ``LOOKUP_BATCH`` queued jobs, in order; the rest stay queued.
+
+        One lookup holds every row it read, and every value it decoded, until its jobs
+        are settled: a 100,000-job cached fan-out looked up at once held 100 MB of rows
+        at its peak. Batches of a few thousand cost no more queries per job.
+        """
+        if len(self._pending) <= LOOKUP_BATCH:
+            jobs, self._pending = self._pending, []
+            return jobs
+        jobs = self._pending[:LOOKUP_BATCH]
+        del self._pending[:LOOKUP_BATCH]
         return jobs
 
     def lookup(self, jobs: list[Job]) -> list[tuple[Job, CacheHit | None]]:

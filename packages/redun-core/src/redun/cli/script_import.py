@@ -143,7 +143,9 @@ def find_task(module: ModuleType, name: str, script: str) -> Task:
     ``name`` may be a fullname (``hello.main``) or a short name (``main``). A short name
     resolves first among the module's own tasks (so a library task of the same name
     cannot shadow the script's), then through the module's ``redun_namespace``, then
-    as an exact fullname, then among all registered tasks.
+    as an exact fullname, as upstream does: never by short name among every registered
+    task, where a library's (or a test's) task of that name would be run instead of
+    reporting the unknown name.
 
     Raises
     ------
@@ -167,7 +169,6 @@ def find_task(module: ModuleType, name: str, script: str) -> Task:
         task = task or registry.get(name)
         if task is not None:
             return task
-        candidates = [task for task in registry if task.name == name]
     if len(candidates) == 1:
         return candidates[0]
     if candidates:

@@ -55,6 +55,14 @@ def test_an_unknown_entrypoint_or_executor_is_named(make_scheduler, federated_co
     federated_config["federated_tasks.adder"]["executor"] = "nowhere"
     with pytest.raises(SchedulerError, match='Unknown executor "nowhere"'):
         make_scheduler(**federated_config).run(federated_task("adder", 1))
+    del federated_config["federated_tasks.adder"]["executor"]
+    # Upstream's wording (its users match on it), naming the section to fix.
+    with pytest.raises(
+        FederatedTaskError,
+        match=r"Federated task entry `adder` does not have the required keys, missing "
+        r"`\{'executor'\}` \(in \[federated_tasks.adder\]\)",
+    ):
+        make_scheduler(**federated_config).run(federated_task("adder", 1))
 
 
 def test_federated_configs_are_merged_in(make_scheduler, federated_config, tmp_path):

@@ -47,7 +47,8 @@ def federated_task_config(config: Any, entrypoint: str) -> dict[str, Any]:
     missing = [key for key in REQUIRED_KEYS if key not in section]
     if missing:
         raise FederatedTaskError(
-            f"[federated_tasks.{entrypoint}] lacks required keys: {', '.join(missing)}"
+            f"Federated task entry `{entrypoint}` does not have the required keys, missing "
+            f"`{set(missing)}` (in [federated_tasks.{entrypoint}])"
         )
     section.pop("description", None)
     return section

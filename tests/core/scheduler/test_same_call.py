@@ -174,3 +174,48 @@ def test_calls_without_provenance_are_never_shared(make_scheduler, calls):
 
     assert make_scheduler().run(main()) == 6
     assert calls["add"] == 2
+
+
+def test_a_shared_call_keeps_every_call_sites_edge_in_the_job_tree(make_scheduler, calls, db_path):
+    # Two parents make the same call: it runs once, but lineage reads as upstream's
+    # (one job per call site): each parent job has its own child job for it, and each
+    # parent's call node has an edge to the one shared call node.
+    @task()
+    def add(a: int, b: int) -> int:
+        calls.hit("add")
+        return a + b
+
+    @task()
+    def left() -> int:
+        return add(1, 2)
+
+    @task()
+    def right() -> int:
+        return add(1, 2)
+
+    @task()
+    def main() -> list:
+        return [left(), right()]
+
+    assert make_scheduler().run(main()) == [3, 3]
+    assert calls["add"] == 1
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT parent.task_hash, child.cached, child.call_hash FROM job AS child "
+            "JOIN job AS parent ON parent.id = child.parent_id "
+            "JOIN task ON task.hash = child.task_hash WHERE task.name = 'add'"
+        ).fetchall()
+        parents = {
+            task_hash: name
+            for task_hash, name in conn.execute("SELECT hash, name FROM task").fetchall()
+        }
+        edges = conn.execute(
+            "SELECT parent.task_name FROM call_edge "
+            "JOIN call_node AS parent ON parent.call_hash = call_edge.parent_id "
+            "JOIN call_node AS child ON child.call_hash = call_edge.child_id "
+            "WHERE child.task_name LIKE '%add'"
+        ).fetchall()
+    assert sorted(parents[parent] for parent, _, _ in rows) == ["left", "right"]
+    assert sorted(cached for _, cached, _ in rows) == [0, 1]
+    assert len({call_hash for _, _, call_hash in rows}) == 1
+    assert sorted(name.rsplit(".", 1)[-1] for (name,) in edges) == ["left", "right"]

@@ -75,6 +75,7 @@ def test_saved_compute_per_execution_and_per_task(repo: Path) -> None:
     ok(repo, "run", "wf.py", "main")
     rerun = ok(repo, "run", "wf.py", "main")
     assert "[redun] reused 5 jobs: " in rerun.stderr
-    assert "Cache: reused 5 jobs: " in ok(repo, "log", "-").stdout
+    # A note on stderr after upstream's layout (stdout), as on SQLite.
+    assert "Cache: reused 5 jobs: " in ok(repo, "log", "-").stderr
     saved = json.loads(ok(repo, "log", "--saved", "--since", "1d", "--format", "json").stdout)
     assert {t["task_name"]: t["reused_jobs"] for t in saved["tasks"]}["whydemo.scale"] == 1

@@ -15,6 +15,16 @@ if TYPE_CHECKING:
 
 # SQLite allows 999 bound parameters in old builds; stay well below.
 IN_CHUNK = 500
+# Keys per ``= ANY(array)`` read on PostgreSQL (one parameter, however many keys).
+ARRAY_CHUNK = 10_000
+
+
+def _any_text_array() -> Any:
+    """``ANY(:keys)`` with ``keys`` bound as one text array."""
+    from sqlalchemy import String, any_, bindparam
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    return any_(bindparam("keys", type_=ARRAY(String)))
 
 
 def chunks(items: Sequence[str], size: int = IN_CHUNK) -> Iterator[Sequence[str]]:
@@ -42,9 +52,18 @@ class SqlReader:
     def _in(self, columns: Sequence[Any], key: Any, wanted: Sequence[str]) -> list[tuple]:
         from sqlalchemy import select
 
+        unique = list(dict.fromkeys(wanted))
         found: list[tuple] = []
         with self._transaction() as conn:
-            for part in chunks(list(dict.fromkeys(wanted))):
+            if conn.dialect.name == "postgresql":
+                # One array parameter, not an IN list of hundreds: the statement is
+                # compiled once and the driver does not parse a 500-placeholder query
+                # per chunk (a third of a cached 5,000-job rerun's read time).
+                statement = select(*columns).where(key == _any_text_array())
+                for part in chunks(unique, ARRAY_CHUNK):
+                    found += [tuple(row) for row in conn.execute(statement, {"keys": part})]
+                return found
+            for part in chunks(unique):
                 found += [tuple(row) for row in conn.execute(select(*columns).where(key.in_(part)))]
         return found
 

@@ -219,20 +219,7 @@ class Recorder:
         arg_values: list[tuple[int | None, str | None, Any, tuple[str, ...]]],
     ) -> None:
         rows = list(result_rows)
-        arguments = []
-        for position, key, value, upstreams in arg_values:
-            value_hash, value_rows = self.value_row(value)
-            rows.extend(value_rows)
-            arguments.append(
-                ArgumentRow(
-                    hash_argument(call_hash, position, key, value_hash),
-                    call_hash,
-                    value_hash,
-                    position,
-                    key,
-                    upstreams,
-                )
-            )
+        arguments = self.argument_rows(call_hash, arg_values, rows)
         rows.append(
             CallNodeRow(
                 call_hash,
@@ -247,6 +234,29 @@ class Recorder:
             )
         )
         self._write(rows)
+
+    def argument_rows(
+        self,
+        call_hash: str,
+        arg_values: list[tuple[int | None, str | None, Any, tuple[str, ...]]],
+        rows: list[Row],
+    ) -> list[ArgumentRow]:
+        """A call node's argument rows; each argument's value rows go onto ``rows``."""
+        arguments = []
+        for position, key, value, upstreams in arg_values:
+            value_hash, value_rows = self.value_row(value)
+            rows.extend(value_rows)
+            arguments.append(
+                ArgumentRow(
+                    hash_argument(call_hash, position, key, value_hash),
+                    call_hash,
+                    value_hash,
+                    position,
+                    key,
+                    upstreams,
+                )
+            )
+        return arguments
 
     def call_node_context(self, call_hash: str, context: dict) -> None:
         """The context a call ran with: a value, tagged ``redun.context`` on the call node."""

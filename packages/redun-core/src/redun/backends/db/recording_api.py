@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from redun.backends.records import ArgumentRow, CallNodeRow, Row, ValueRow
+from redun.backends.records import CallNodeRow, Row, ValueRow
 from redun.errors import BackendError
-from redun.hashing import hash_argument, hash_call_node
+from redun.hashing import hash_call_node
 
 if TYPE_CHECKING:
     from redun.handle import Handle
@@ -147,22 +147,10 @@ class RecordingApi:
         for task in tasks:
             rows.extend(recorder.task_rows(task))
         args, kwargs = eval_args
-        named: list[tuple[int | None, str | None, Any]] = [
-            (position, None, arg) for position, arg in enumerate(args)
-        ] + [(None, key, arg) for key, arg in kwargs.items()]
-        arguments = []
-        for position, key, arg in named:
-            value_hash, value_rows = recorder.value_row(arg)
-            rows.extend(value_rows)
-            arguments.append(
-                ArgumentRow(
-                    hash_argument(call_hash, position, key, value_hash),
-                    call_hash,
-                    value_hash,
-                    position,
-                    key,
-                )
-            )
+        named: list[tuple[int | None, str | None, Any, tuple[str, ...]]] = [
+            (position, None, arg, ()) for position, arg in enumerate(args)
+        ] + [(None, key, arg, ()) for key, arg in kwargs.items()]
+        arguments = recorder.argument_rows(call_hash, named, rows)
         subtree = tuple(dict.fromkeys([task_hash, *(task.hash for task in tasks)]))
         rows.append(
             CallNodeRow(

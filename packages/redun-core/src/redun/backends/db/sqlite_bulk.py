@@ -103,11 +103,17 @@ def multi_row(
     head: str, marks: str, tuples: list[tuple], width: int, limit: int
 ) -> Iterator[tuple[str, list[Any]]]:
     """``head`` + groups of ``marks``, in the statement shapes of ``statement_sizes``."""
+    for size, params in _parts(tuples, width, limit):
+        yield _sql(head, marks, size), params
+
+
+def _parts(tuples: list[tuple], width: int, limit: int) -> Iterator[tuple[int, list[Any]]]:
+    """Each statement's row count and its flattened parameters."""
     start = 0
     for size in statement_sizes(len(tuples), width, limit):
         part = tuples[start : start + size]
         start += size
-        yield _sql(head, marks, size), [value for row in part for value in row]
+        yield size, [value for row in part for value in row]
 
 
 def _sql(head: str, marks: str, rows: int) -> str:
@@ -158,11 +164,8 @@ def update_statements(
     marks = "(" + ", ".join("?" for _ in range(width)) + ")"
     head = f'UPDATE "{table}" SET {assignments} FROM (VALUES '
     tail = f') AS v WHERE "{table}"."{key}" = v.column1'
-    start = 0
-    for size in statement_sizes(len(tuples), width, limit):
-        part = tuples[start : start + size]
-        start += size
-        yield _sql(head, marks, size) + tail, [value for row in part for value in row]
+    for size, params in _parts(tuples, width, limit):
+        yield _sql(head, marks, size) + tail, params
 
 
 def sqlite_insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
